@@ -1,0 +1,1 @@
+//! chartpack-archive: see Cargo.toml description.

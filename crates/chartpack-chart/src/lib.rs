@@ -1,0 +1,1 @@
+//! chartpack-chart: see Cargo.toml description.

@@ -1,0 +1,2 @@
+//! The `chartpack` command.
+fn main() {}

@@ -1,0 +1,1 @@
+//! chartpack-encoding: see Cargo.toml description.

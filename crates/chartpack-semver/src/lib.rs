@@ -1,0 +1,1 @@
+//! chartpack-semver: see Cargo.toml description.

@@ -1,0 +1,1 @@
+//! chartpack: see Cargo.toml description.
