@@ -1,0 +1,564 @@
+//! `helm lint`'s rules that need no template engine: Chart.yaml, values.yaml, the templates
+//! directory, dependencies and CRDs. Mirrors helm pkg/chart/v2/lint/rules (chartfile.go,
+//! values.go, the first steps of template.go, dependencies.go, crds.go).
+//!
+//! Not covered yet: rendering templates (and the per-template checks that follow it) and
+//! JSON-schema validation of values.
+
+use chartpack_encoding::yaml::{self, Value};
+
+use crate::load::{Chart, LoadError};
+use crate::metadata::{Metadata, Strictness, API_V1, API_V2};
+use crate::values::check_values_for_lint;
+
+/// Severity of a lint finding, in helm's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Information only.
+    Info,
+    /// Fails with `--strict`.
+    Warning,
+    /// Fails the lint.
+    Error,
+}
+
+impl Severity {
+    /// helm's label (`INFO`, `WARNING`, `ERROR`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "INFO",
+            Severity::Warning => "WARNING",
+            Severity::Error => "ERROR",
+        }
+    }
+}
+
+/// One lint finding: data, not an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// How bad it is.
+    pub severity: Severity,
+    /// File or directory concerned, as helm names it (`Chart.yaml`, `templates/`, `crds/x.yaml`,
+    /// the chart directory for dependency findings, or empty).
+    pub path: String,
+    /// helm's message.
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "[{}] {}: {}",
+            self.severity.label(),
+            self.path,
+            self.message
+        )
+    }
+}
+
+/// Whether a directory of the chart exists and is a directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirState {
+    /// Absent.
+    Missing,
+    /// A directory.
+    Directory,
+    /// Present but a file.
+    NotDirectory,
+}
+
+/// What lint looks at, gathered by the caller (the CLI from disk, the browser from files).
+#[derive(Debug, Clone, Copy)]
+pub struct LintInput<'a> {
+    /// How the chart directory is named in dependency findings (helm prints the path given).
+    pub chart_dir: &'a str,
+    /// Raw `Chart.yaml` (BOM not stripped: helm's lint reads the file directly), if a file.
+    pub chart_yaml: Option<&'a [u8]>,
+    /// Whether `Chart.yaml` is a directory.
+    pub chart_yaml_is_dir: bool,
+    /// Raw `values.yaml`, if present.
+    pub values_yaml: Option<&'a [u8]>,
+    /// State of `templates/`.
+    pub templates_dir: DirState,
+    /// State of `crds/`.
+    pub crds_dir: DirState,
+    /// The chart as helm's loader sees it (with `.helmignore`), or why it failed.
+    pub loaded: Result<&'a Chart, &'a LoadError>,
+}
+
+/// Runs the rules in helm's order and returns the findings.
+pub fn lint(input: &LintInput<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    chartfile_rules(input, &mut out);
+    values_rules(input, &mut out);
+    templates_rules(input, &mut out);
+    dependency_rules(input, &mut out);
+    crd_rules(input, &mut out);
+    out
+}
+
+fn push(out: &mut Vec<Diagnostic>, severity: Severity, path: &str, message: impl Into<String>) {
+    out.push(Diagnostic {
+        severity,
+        path: path.to_owned(),
+        message: message.into(),
+    });
+}
+
+fn chartfile_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
+    const P: &str = "Chart.yaml";
+    if input.chart_yaml_is_dir {
+        push(out, Severity::Error, P, "should be a file, not a directory");
+    }
+    let text = String::from_utf8_lossy(input.chart_yaml.unwrap_or_default());
+    let chart = match Metadata::parse(&text, Strictness::Lenient) {
+        Ok(m) => m,
+        Err(e) => {
+            push(
+                out,
+                Severity::Error,
+                P,
+                format!("unable to parse YAML\n\t{e}"),
+            );
+            return;
+        }
+    };
+    if let Err(e) = Metadata::parse(&text, Strictness::Strict) {
+        push(
+            out,
+            Severity::Warning,
+            P,
+            format!("failed to strictly parse chart metadata file\n\t{e}"),
+        );
+    }
+    let untyped = yaml::parse(&text).ok();
+    if chart.name.is_empty() {
+        push(out, Severity::Error, P, "name is required");
+    } else if chart.name.contains('/') {
+        push(
+            out,
+            Severity::Error,
+            P,
+            format!(
+                "chart name {} is invalid",
+                crate::metadata::go_quote(&chart.name)
+            ),
+        );
+    }
+    if chart.api_version.is_empty() {
+        push(
+            out,
+            Severity::Error,
+            P,
+            "apiVersion is required. The value must be either \"v1\" or \"v2\"",
+        );
+    } else if chart.api_version != API_V1 && chart.api_version != API_V2 {
+        push(
+            out,
+            Severity::Error,
+            P,
+            format!(
+                "apiVersion '{}' is not valid. The value must be either \"v1\" or \"v2\"",
+                chart.api_version
+            ),
+        );
+    }
+    if let Some(e) = untyped
+        .as_ref()
+        .and_then(|v| go_type_unless_string(v, "version"))
+    {
+        push(out, Severity::Error, P, e);
+    }
+    if chart.version.is_empty() {
+        push(out, Severity::Error, P, "version is required");
+    } else {
+        match chartpack_semver::Version::parse(&chart.version) {
+            Err(_) => push(
+                out,
+                Severity::Error,
+                P,
+                format!("version '{}' is not a valid SemVer", chart.version),
+            ),
+            Ok(v) => {
+                let above_zero =
+                    chartpack_semver::Constraints::parse(">0.0.0-0").map(|c| c.matches(&v));
+                if above_zero == Ok(false) {
+                    push(
+                        out,
+                        Severity::Error,
+                        P,
+                        format!("version {v} is less than or equal to 0.0.0-0"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(e) = untyped
+        .as_ref()
+        .and_then(|v| go_type_unless_string(v, "appVersion"))
+    {
+        push(out, Severity::Error, P, e);
+    }
+    if let Some(e) = maintainer_problem(&chart) {
+        push(out, Severity::Error, P, e);
+    }
+    if let Some(bad) = chart.sources.iter().find(|s| !is_request_url(s)) {
+        push(
+            out,
+            Severity::Error,
+            P,
+            format!("invalid source URL '{bad}'"),
+        );
+    }
+    if chart.icon.is_empty() {
+        push(out, Severity::Info, P, "icon is recommended");
+    } else if !is_request_url(&chart.icon) {
+        push(
+            out,
+            Severity::Error,
+            P,
+            format!("invalid icon URL '{}'", chart.icon),
+        );
+    }
+    if !chart.chart_type.is_empty() && chart.api_version != API_V2 {
+        push(
+            out,
+            Severity::Error,
+            P,
+            format!(
+                "chart type is not valid in apiVersion '{}'. It is valid in apiVersion 'v2'",
+                chart.api_version
+            ),
+        );
+    }
+    if !chart.dependencies.is_empty() && chart.api_version != API_V2 {
+        push(
+            out,
+            Severity::Error,
+            P,
+            format!(
+                "dependencies are not valid in the Chart file with apiVersion '{}'. They are valid in apiVersion 'v2'",
+                chart.api_version
+            ),
+        );
+    }
+    if chartpack_semver::Version::parse_strict(&chart.version).is_err() {
+        push(
+            out,
+            Severity::Warning,
+            P,
+            format!("version '{}' is not a valid SemVerV2", chart.version),
+        );
+    }
+}
+
+/// helm's `isStringValue`: the Go type (`%T`) a JSON-decoded value has, when not a string.
+fn go_type_unless_string(doc: &Value, key: &str) -> Option<String> {
+    let Value::Map(pairs) = doc else { return None };
+    let members = crate::decode::members(pairs);
+    let (_, value) = members.iter().find(|(k, _)| k == key)?;
+    let go_type = match value {
+        Value::String(_) => return None,
+        Value::Null => "<nil>",
+        Value::Bool(_) => "bool",
+        Value::Int(_) | Value::Uint(_) | Value::Float(_) => "float64",
+        Value::Seq(_) => "[]interface {}",
+        Value::Map(_) => "map[string]interface {}",
+    };
+    Some(format!(
+        "{key} should be of type string but it's of type {go_type}"
+    ))
+}
+
+fn maintainer_problem(chart: &Metadata) -> Option<String> {
+    for m in &chart.maintainers {
+        let Some(m) = m else {
+            return Some("a maintainer entry is empty".to_owned());
+        };
+        if m.name.is_empty() {
+            return Some("each maintainer requires a name".to_owned());
+        } else if !m.email.is_empty() && !is_email(&m.email) {
+            return Some(format!(
+                "invalid email '{}' for maintainer '{}'",
+                m.email, m.name
+            ));
+        } else if !m.url.is_empty() && !is_url(&m.url) {
+            return Some(format!(
+                "invalid url '{}' for maintainer '{}'",
+                m.url, m.name
+            ));
+        }
+    }
+    None
+}
+
+/// govalidator's `IsRequestURL`: Go's `url.ParseRequestURI` succeeds and a scheme is present.
+pub fn is_request_url(s: &str) -> bool {
+    let Some(colon) = s.find(':') else {
+        return false;
+    };
+    let scheme = &s[..colon];
+    let valid_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !valid_scheme || s.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return false;
+    }
+    let rest = &s[colon + 1..];
+    let rest = rest.split('#').next().unwrap_or(rest);
+    if let Some(after) = rest.strip_prefix("//") {
+        let authority = after.split(['/', '?']).next().unwrap_or(after);
+        let host = authority.rsplit('@').next().unwrap_or(authority);
+        return !host.contains(' ') && !host.contains('%') || host.contains("%25");
+    }
+    // Opaque or rootless forms: ParseRequestURI requires an absolute path after the scheme.
+    rest.starts_with('/')
+}
+
+/// A close reading of govalidator's `IsURL` (maintainer URLs): a host with a dot or
+/// `localhost`, optional scheme among the common ones, no spaces.
+pub fn is_url(s: &str) -> bool {
+    if s.is_empty() || s.len() >= 2083 || s.contains(' ') || s.starts_with('.') {
+        return false;
+    }
+    let rest = match s.find("://") {
+        Some(i) => {
+            let scheme = s[..i].to_ascii_lowercase();
+            if !matches!(
+                scheme.as_str(),
+                "http" | "https" | "ftp" | "tcp" | "udp" | "ws" | "wss" | "irc" | "rtmp" | "rtsp"
+            ) {
+                return false;
+            }
+            &s[i + 3..]
+        }
+        None => s,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let host = match host_port.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host_port,
+    };
+    if host.is_empty() {
+        return false;
+    }
+    host == "localhost"
+        || host.parse::<std::net::IpAddr>().is_ok()
+        || (host.contains('.')
+            && host.split('.').all(|label| {
+                !label.is_empty()
+                    && label
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            }))
+}
+
+/// A close reading of govalidator's `IsEmail`: `local@domain` with a dotted domain.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && !local
+            .chars()
+            .any(|c| c.is_whitespace() || c == '@' || c.is_control())
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+}
+
+fn values_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
+    const P: &str = "values.yaml";
+    let Some(values) = input.values_yaml else {
+        push(out, Severity::Info, P, "file does not exist");
+        return;
+    };
+    if let Err(e) = check_values_for_lint(&String::from_utf8_lossy(values)) {
+        push(
+            out,
+            Severity::Error,
+            P,
+            format!("unable to parse YAML: {e}"),
+        );
+    }
+}
+
+fn templates_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
+    const P: &str = "templates/";
+    match input.templates_dir {
+        DirState::Missing => push(out, Severity::Warning, P, "directory does not exist"),
+        DirState::NotDirectory => push(out, Severity::Error, P, "not a directory"),
+        DirState::Directory => {
+            if let Err(e) = input.loaded {
+                push(out, Severity::Error, P, e.to_string());
+            }
+        }
+    }
+}
+
+fn dependency_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
+    let chart = match input.loaded {
+        Ok(chart) => chart,
+        Err(e) => {
+            push(
+                out,
+                Severity::Error,
+                "",
+                format!("unable to load chart\n\t{e}"),
+            );
+            return;
+        }
+    };
+    let declared: Vec<&crate::metadata::Dependency> =
+        chart.metadata.dependencies.iter().flatten().collect();
+    let missing_in_metadata: Vec<&str> = chart
+        .dependencies
+        .iter()
+        .map(Chart::name)
+        .filter(|name| !declared.iter().any(|d| d.name == *name))
+        .collect();
+    if !missing_in_metadata.is_empty() {
+        push(
+            out,
+            Severity::Error,
+            input.chart_dir,
+            format!(
+                "chart metadata is missing these dependencies: {}",
+                missing_in_metadata.join(",")
+            ),
+        );
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    let mut shadowing: Vec<&str> = Vec::new();
+    for d in &declared {
+        let key = if d.alias.is_empty() {
+            d.name.as_str()
+        } else {
+            d.alias.as_str()
+        };
+        if seen.contains(&key) {
+            shadowing.push(key);
+        }
+        seen.push(key);
+    }
+    if !shadowing.is_empty() {
+        push(
+            out,
+            Severity::Error,
+            input.chart_dir,
+            format!(
+                "multiple dependencies with name or alias: {}",
+                shadowing.join(",")
+            ),
+        );
+    }
+    let missing_in_dir: Vec<&str> = declared
+        .iter()
+        .map(|d| d.name.as_str())
+        .filter(|name| !chart.dependencies.iter().any(|c| c.name() == *name))
+        .collect();
+    if !missing_in_dir.is_empty() {
+        push(
+            out,
+            Severity::Warning,
+            input.chart_dir,
+            format!(
+                "chart directory is missing these dependencies: {}",
+                missing_in_dir.join(",")
+            ),
+        );
+    }
+}
+
+fn crd_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
+    match input.crds_dir {
+        DirState::Missing => return,
+        DirState::NotDirectory => {
+            push(out, Severity::Error, "crds/", "not a directory");
+            return;
+        }
+        DirState::Directory => {}
+    }
+    let chart = match input.loaded {
+        Ok(chart) => chart,
+        Err(e) => {
+            push(out, Severity::Error, "crds/", e.to_string());
+            return;
+        }
+    };
+    for crd in chart.crd_files() {
+        let text = String::from_utf8_lossy(&crd.data);
+        let documents = match yaml::parse_all(&text) {
+            Ok(docs) => docs,
+            Err(e) => {
+                push(
+                    out,
+                    Severity::Error,
+                    &crd.path,
+                    format!("unable to parse YAML: {e}"),
+                );
+                return;
+            }
+        };
+        for doc in documents {
+            let Value::Map(pairs) = &doc else { continue };
+            let members = crate::decode::members(pairs);
+            let field = |name: &str| {
+                members
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .and_then(|(_, v)| v.to_go_string())
+                    .unwrap_or_default()
+            };
+            if !field("apiVersion").starts_with("apiextensions.k8s.io") {
+                push(
+                    out,
+                    Severity::Error,
+                    &crd.path,
+                    "apiVersion is not in 'apiextensions.k8s.io'",
+                );
+            }
+            if field("kind") != "CustomResourceDefinition" {
+                push(
+                    out,
+                    Severity::Error,
+                    &crd.path,
+                    "object kind is not 'CustomResourceDefinition'",
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_urls_like_go() {
+        assert!(is_request_url("https://example.com/64x64.png"));
+        assert!(is_request_url("http://example.com"));
+        assert!(!is_request_url("example.com/icon.png"));
+        assert!(!is_request_url(""));
+        assert!(!is_request_url("mailto:x@y.z"));
+    }
+
+    #[test]
+    fn emails_and_urls() {
+        assert!(is_email("helm@example.com"));
+        assert!(!is_email("helm-at-example"));
+        assert!(is_url("https://example.com/x"));
+        assert!(is_url("example.com"));
+        assert!(!is_url("not a url"));
+    }
+}

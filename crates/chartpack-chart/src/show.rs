@@ -1,0 +1,56 @@
+//! `helm show chart|values|readme|crds|all` output. Mirrors helm pkg/action/show.go.
+
+use crate::load::Chart;
+
+/// Which part of a chart to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShowPart {
+    /// The metadata, re-serialised.
+    Chart,
+    /// `values.yaml` as written.
+    Values,
+    /// The README.
+    Readme,
+    /// The CRD files.
+    Crds,
+    /// All of the above, separated by `---`.
+    All,
+}
+
+/// The exact text `helm show <part>` prints for the chart.
+pub fn show(chart: &Chart, part: ShowPart) -> String {
+    let all = part == ShowPart::All;
+    let mut out = String::new();
+    if part == ShowPart::Chart || all {
+        out.push_str(&chart.metadata.to_yaml());
+        out.push('\n');
+    }
+    if part == ShowPart::Values || all {
+        if let Some(values) = &chart.values {
+            if all {
+                out.push_str("---\n");
+            }
+            out.push_str(&String::from_utf8_lossy(&values.data));
+            out.push('\n');
+        }
+    }
+    if part == ShowPart::Readme || all {
+        if let Some(readme) = chart.readme() {
+            if all {
+                out.push_str("---\n");
+            }
+            out.push_str(&String::from_utf8_lossy(&readme.data));
+            out.push('\n');
+        }
+    }
+    if part == ShowPart::Crds || all {
+        for crd in chart.crd_files() {
+            if !crd.data.starts_with(b"---") {
+                out.push_str("---\n");
+            }
+            out.push_str(&String::from_utf8_lossy(&crd.data));
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,256 @@
+//! Reading a chart directory from disk the way helm's `LoadDir` walks it: sorted, depth-first,
+//! symbolic links followed, `.helmignore` pruning, irregular files and oversized files refused.
+//! All chart logic stays in the core; this only turns a directory into `ChartFile`s.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use chartpack::chart::{ChartFile, IgnoreRules, Timestamp, HELMIGNORE};
+use chartpack::SourceTree;
+
+/// helm's per-file limit for chart directories (`MaxDecompressedFileSize`).
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+/// chartpack's own bound on a directory's total size: helm could not load a larger archive.
+pub const MAX_TOTAL_BYTES: u64 = 100 * 1024 * 1024;
+
+/// A directory walk failure, in helm's words where helm has them.
+#[derive(Debug)]
+pub struct WalkError {
+    /// Path concerned.
+    pub path: String,
+    /// Message.
+    pub message: String,
+}
+
+/// Reads every non-ignored file of a chart directory, like helm's `LoadDir`.
+pub fn read_chart_dir(dir: &Path) -> Result<Vec<ChartFile>, WalkError> {
+    let root = absolute(dir);
+    let rules = match fs::read(root.join(HELMIGNORE)) {
+        Ok(bytes) => {
+            IgnoreRules::parse(&String::from_utf8_lossy(&bytes)).map_err(|e| WalkError {
+                path: HELMIGNORE.to_owned(),
+                message: e.to_string(),
+            })?
+        }
+        Err(_) => IgnoreRules::default(),
+    };
+    let mut walker = Walker {
+        root: root.clone(),
+        rules: Some(rules),
+        files: Vec::new(),
+        dirs: Vec::new(),
+        total: 0,
+    };
+    walker.walk_dir(&root, "", &mut Vec::new())?;
+    Ok(walker.files)
+}
+
+/// Reads every file and directory of a chart directory, ignoring nothing (what `helm lint`
+/// looks at before loading). Unreadable entries are skipped here; the load reports them.
+pub fn read_source_tree(dir: &Path) -> SourceTree {
+    let root = absolute(dir);
+    let mut walker = Walker {
+        root: root.clone(),
+        rules: None,
+        files: Vec::new(),
+        dirs: Vec::new(),
+        total: 0,
+    };
+    let _ = walker.walk_dir(&root, "", &mut Vec::new());
+    SourceTree {
+        files: walker.files,
+        dirs: walker.dirs,
+    }
+}
+
+fn absolute(dir: &Path) -> PathBuf {
+    if dir.is_absolute() {
+        dir.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(dir))
+            .unwrap_or_else(|_| dir.to_path_buf())
+    }
+}
+
+struct Walker {
+    root: PathBuf,
+    /// `None`: collect everything, never fail on a file (lint's raw view).
+    rules: Option<IgnoreRules>,
+    files: Vec<ChartFile>,
+    dirs: Vec<String>,
+    total: u64,
+}
+
+impl Walker {
+    fn error(&self, rel: &str, message: String) -> WalkError {
+        WalkError {
+            path: rel.to_owned(),
+            message,
+        }
+    }
+
+    /// Walks `dir` (its relative path `rel`); `stack` holds canonical directories being walked,
+    /// so a symbolic link back to an ancestor is refused instead of looping forever.
+    fn walk_dir(
+        &mut self,
+        dir: &Path,
+        rel: &str,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<(), WalkError> {
+        let canonical = fs::canonicalize(dir)
+            .map_err(|e| self.error(rel, format!("error reading {rel}: {e}")))?;
+        if stack.contains(&canonical) {
+            return Err(self.error(rel, format!("symbolic link cycle at {}", dir.display())));
+        }
+        stack.push(canonical);
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .map_err(|e| self.error(rel, format!("error reading {}: {e}", dir.display())))?
+            .filter_map(|entry| {
+                entry
+                    .ok()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+            })
+            .collect();
+        names.sort();
+        for name in names {
+            let path = dir.join(&name);
+            let child_rel = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let result = self.walk_entry(&path, &child_rel, stack);
+            if let Err(e) = result {
+                if self.rules.is_some() {
+                    stack.pop();
+                    return Err(e);
+                }
+            }
+        }
+        stack.pop();
+        Ok(())
+    }
+
+    fn walk_entry(
+        &mut self,
+        path: &Path,
+        rel: &str,
+        stack: &mut Vec<PathBuf>,
+    ) -> Result<(), WalkError> {
+        let link = fs::symlink_metadata(path)
+            .map_err(|e| self.error(rel, format!("lstat {}: {e}", path.display())))?;
+        let meta = if link.file_type().is_symlink() {
+            fs::metadata(path).map_err(|e| {
+                let target = fs::read_link(path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                self.error(
+                    rel,
+                    format!(
+                        "error evaluating symlink {}: lstat {}: {}",
+                        path.display(),
+                        target,
+                        io_text(&e)
+                    ),
+                )
+            })?
+        } else {
+            link
+        };
+        if meta.is_dir() {
+            if self.rules.as_ref().is_some_and(|r| r.ignores(rel, true)) {
+                return Ok(());
+            }
+            self.dirs.push(rel.to_owned());
+            return self.walk_dir(path, rel, stack);
+        }
+        if self.rules.as_ref().is_some_and(|r| r.ignores(rel, false)) {
+            return Ok(());
+        }
+        if !meta.is_file() {
+            return Err(self.error(
+                rel,
+                format!(
+                    "cannot load irregular file {} as it has file mode type bits set",
+                    path.display()
+                ),
+            ));
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            let base = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            return Err(self.error(
+                rel,
+                format!(
+                    "chart file \"{base}\" is larger than the maximum file size {MAX_FILE_BYTES}"
+                ),
+            ));
+        }
+        let mut data = Vec::with_capacity(meta.len() as usize);
+        fs::File::open(path)
+            .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut data))
+            .map_err(|e| self.error(rel, format!("error reading {rel}: {e}")))?;
+        if data.len() as u64 > MAX_FILE_BYTES {
+            let base = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            return Err(self.error(
+                rel,
+                format!(
+                    "chart file \"{base}\" is larger than the maximum file size {MAX_FILE_BYTES}"
+                ),
+            ));
+        }
+        self.total += data.len() as u64;
+        if self.rules.is_some() && self.total > MAX_TOTAL_BYTES {
+            return Err(self.error(
+                rel,
+                format!(
+                    "chart directory {} is larger than the maximum size {MAX_TOTAL_BYTES}",
+                    self.root.display()
+                ),
+            ));
+        }
+        let modified = meta
+            .modified()
+            .ok()
+            .map(|t| match t.duration_since(UNIX_EPOCH) {
+                Ok(d) => Timestamp {
+                    secs: d.as_secs() as i64,
+                    nanos: d.subsec_nanos(),
+                },
+                Err(e) => {
+                    let d = e.duration();
+                    let mut secs = -(d.as_secs() as i64);
+                    let mut nanos = d.subsec_nanos();
+                    if nanos > 0 {
+                        secs -= 1;
+                        nanos = 1_000_000_000 - nanos;
+                    }
+                    Timestamp { secs, nanos }
+                }
+            })
+            .unwrap_or_default();
+        self.files.push(ChartFile {
+            path: rel.to_owned(),
+            data,
+            modified,
+        });
+        Ok(())
+    }
+}
+
+/// Go's wording for the common I/O errors.
+fn io_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
