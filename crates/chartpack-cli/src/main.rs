@@ -243,7 +243,10 @@ fn lint_one(path: &str) -> (Vec<chartpack::chart::Diagnostic>, Option<String>) {
                 )),
             );
         }
-        (walk::read_source_tree(Path::new(path)), path.to_owned())
+        (
+            walk::read_source_tree(Path::new(path)),
+            absolute_clean(Path::new(path)),
+        )
     };
     let loaded = if is_archive_path(path) {
         load_directory(tree.files.clone(), &DEFAULT_LOAD_LIMITS)
@@ -311,6 +314,29 @@ fn cmd_show(argv: &[String]) -> Result<(), String> {
     };
     print!("{}", show(&chart, part));
     Ok(())
+}
+
+/// Go's `filepath.Abs`: joined to the working directory and lexically cleaned (helm names
+/// chart directories this way in lint findings).
+fn absolute_clean(path: &Path) -> String {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 /// Go's wording for the common I/O errors (helm's messages embed them).
