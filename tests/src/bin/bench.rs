@@ -65,7 +65,7 @@ fn main() {
         .flatten()
         .map(|e| (dir_bytes(&e.path()), e.path()))
         .collect();
-    charts.sort_by(|a, b| b.0.cmp(&a.0));
+    charts.sort_by_key(|c| std::cmp::Reverse(c.0));
     println!("chartpack package vs helm package: whole process, median of {runs} runs (after one warm-up)");
     println!(
         "{:<44} {:>9} {:>12} {:>12} {:>8}",
