@@ -102,8 +102,8 @@ impl Lock {
     }
 
     /// The bytes helm writes for `Chart.lock` inside an archive.
-    pub fn to_yaml(&self) -> String {
-        yaml::to_yaml_string(&self.to_json())
+    pub fn to_yaml(&self) -> Result<String, yaml::EmitError> {
+        yaml::try_to_yaml_string(&self.to_json())
     }
 }
 
@@ -116,6 +116,6 @@ mod tests {
     fn round_trips_helms_lock() {
         let text = "dependencies:\n- name: mychart\n  repository: http://127.0.0.1:18080/\n  version: 0.1.0\ndigest: sha256:abc\ngenerated: \"2026-11-24T13:02:15.82018192Z\"\n";
         let lock = Lock::parse(text).expect("parses");
-        assert_eq!(lock.to_yaml(), text);
+        assert_eq!(lock.to_yaml().as_deref(), Ok(text));
     }
 }

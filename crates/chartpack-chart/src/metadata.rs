@@ -353,8 +353,10 @@ impl Metadata {
     }
 
     /// The `Chart.yaml` bytes helm writes into an archive (and prints for `helm show chart`).
-    pub fn to_yaml(&self) -> String {
-        yaml::to_yaml_string(&self.to_json())
+    /// Fails as yaml.v2 does on characters YAML cannot hold (`yaml: control characters are not
+    /// allowed`), which unsanitised fields such as annotations may contain.
+    pub fn to_yaml(&self) -> Result<String, yaml::EmitError> {
+        yaml::try_to_yaml_string(&self.to_json())
     }
 
     /// The compact Go JSON of the metadata (the OCI config blob).
@@ -617,7 +619,11 @@ mod tests {
     fn check_yaml(chart_yaml: &str, packaged: &str) {
         let mut m = Metadata::parse(chart_yaml, Strictness::Lenient).expect("parses");
         m.sanitize();
-        assert_eq!(m.to_yaml(), packaged, "Chart.yaml {chart_yaml:?}");
+        assert_eq!(
+            m.to_yaml().as_deref(),
+            Ok(packaged),
+            "Chart.yaml {chart_yaml:?}"
+        );
     }
 
     // helm-behaviour.md §3.4: `helm create` chart's packaged Chart.yaml (helm v4.1.4).
@@ -719,6 +725,20 @@ mod tests {
         check_validate(
             "name: a\nversion: 1.0.0\ndependencies: [{name: b}, {name: c, alias: b}]\n",
             Err("more than one dependency with name or alias \"b\""),
+        );
+    }
+
+    // helm v4.1.4: `helm show chart` says "Error: yaml: control characters are not allowed".
+    #[test]
+    fn unwritable_annotations_are_an_error() {
+        let m = Metadata::parse(
+            "name: a\nversion: 1.0.0\nannotations:\n  \"a\\uFFFEb\": x\n",
+            Strictness::Lenient,
+        )
+        .expect("parses");
+        assert_eq!(
+            m.to_yaml().map_err(|e| e.to_string()),
+            Err("yaml: control characters are not allowed".to_owned())
         );
     }
 

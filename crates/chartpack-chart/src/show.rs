@@ -17,12 +17,15 @@ pub enum ShowPart {
     All,
 }
 
-/// The exact text `helm show <part>` prints for the chart.
-pub fn show(chart: &Chart, part: ShowPart) -> String {
+/// The exact text `helm show <part>` prints for the chart; fails, as helm does, when the
+/// metadata cannot be written as YAML.
+pub fn show(chart: &Chart, part: ShowPart) -> Result<String, chartpack_encoding::yaml::EmitError> {
+    // helm marshals the metadata first, whatever part is asked for.
+    let metadata = chart.metadata.to_yaml()?;
     let all = part == ShowPart::All;
     let mut out = String::new();
     if part == ShowPart::Chart || all {
-        out.push_str(&chart.metadata.to_yaml());
+        out.push_str(&metadata);
         out.push('\n');
     }
     if part == ShowPart::Values || all {
@@ -52,5 +55,5 @@ pub fn show(chart: &Chart, part: ShowPart) -> String {
             out.push('\n');
         }
     }
-    out
+    Ok(out)
 }

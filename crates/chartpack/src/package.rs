@@ -57,7 +57,7 @@ pub fn package(mut chart: Chart, options: &PackageOptions) -> Result<PackagedCha
     chart
         .metadata
         .validate()
-        .map_err(|e| Error::Save(format!("chart validation: validation: {e}")))?;
+        .map_err(|e| Error::Save(format!("failed to save: chart validation: validation: {e}")))?;
 
     let mut owned: Vec<(String, Vec<u8>, i64)> = Vec::new();
     collect_entries(&chart, "", options, &mut owned)?;
@@ -111,14 +111,19 @@ fn collect_entries(
     }
     out.push((
         format!("{base}/Chart.yaml"),
-        metadata.to_yaml().into_bytes(),
+        metadata
+            .to_yaml()
+            .map_err(|e| Error::Save(format!("failed to save: {e}")))?
+            .into_bytes(),
         entry_time(chart.modified, options),
     ));
     if chart.metadata.api_version == API_V2 {
         if let Some(lock) = &chart.lock {
             out.push((
                 format!("{base}/Chart.lock"),
-                lock.to_yaml().into_bytes(),
+                lock.to_yaml()
+                    .map_err(|e| Error::Save(format!("failed to save: {e}")))?
+                    .into_bytes(),
                 entry_time(lock.generated, options),
             ));
         }
