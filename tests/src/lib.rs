@@ -8,16 +8,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// The shared corpus (`CHARTPACK_CORPUS`, default `../shared/corpus` beside the repository).
 /// `None` (with a note on stderr) when absent: corpus cases are then skipped.
 pub fn corpus() -> Option<PathBuf> {
-    let path = std::env::var_os("CHARTPACK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("../shared/corpus"));
+    let path =
+        std::env::var_os("CHARTPACK_CORPUS").map(PathBuf::from).unwrap_or_else(|| repo_root().join("../shared/corpus"));
     if path.join("charts").is_dir() {
         Some(path)
     } else {
-        eprintln!(
-            "note: corpus not found at {} (set CHARTPACK_CORPUS); corpus cases skipped",
-            path.display()
-        );
+        eprintln!("note: corpus not found at {} (set CHARTPACK_CORPUS); corpus cases skipped", path.display());
         None
     }
 }
@@ -32,23 +28,14 @@ pub fn repo_root() -> PathBuf {
 pub fn helm() -> Option<PathBuf> {
     let path = std::env::var_os("HELM")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                .join(".cache/chartpack/helm")
-        });
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/chartpack/helm"));
     if path.is_file() {
         return Some(path);
     }
     if std::env::var_os("CI").is_some() {
-        panic!(
-            "helm not found at {} under CI: run scripts/setup.sh",
-            path.display()
-        );
+        panic!("helm not found at {} under CI: run scripts/setup.sh", path.display());
     }
-    eprintln!(
-        "note: helm not found at {} (set HELM or run scripts/setup.sh); helm cases skipped",
-        path.display()
-    );
+    eprintln!("note: helm not found at {} (set HELM or run scripts/setup.sh); helm cases skipped", path.display());
     None
 }
 
@@ -73,8 +60,7 @@ impl TempDir {
     pub fn new(label: &str) -> TempDir {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("chartpack-e2e-{}-{label}-{n}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("chartpack-e2e-{}-{label}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("create temp dir");
         TempDir(path)
@@ -101,10 +87,7 @@ pub fn run_helm(helm: &Path, state: &Path, cwd: &Path, args: &[&str]) -> Output 
         .env("HELM_CACHE_HOME", state.join("cache"))
         .env("HELM_DATA_HOME", state.join("data"))
         .env("HELM_REGISTRY_CONFIG", state.join("config/registry.json"))
-        .env(
-            "HELM_REPOSITORY_CONFIG",
-            state.join("config/repositories.yaml"),
-        )
+        .env("HELM_REPOSITORY_CONFIG", state.join("config/repositories.yaml"))
         .env("KUBECONFIG", state.join("no-kubeconfig"))
         .env("TZ", "UTC")
         .env_remove("SOURCE_DATE_EPOCH")
@@ -126,9 +109,7 @@ pub fn run_chartpack(cwd: &Path, args: &[&str]) -> Output {
 pub fn gunzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Read;
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .expect("valid gzip");
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).expect("valid gzip");
     out
 }
 
@@ -153,8 +134,8 @@ pub fn raw_entries(tar: &[u8]) -> Vec<RawEntry> {
             break;
         }
         let size_field = std::str::from_utf8(&header[124..136]).unwrap_or("0");
-        let size = u64::from_str_radix(size_field.trim_matches(|c: char| c == '\0' || c == ' '), 8)
-            .unwrap_or(0) as usize;
+        let size =
+            u64::from_str_radix(size_field.trim_matches(|c: char| c == '\0' || c == ' '), 8).unwrap_or(0) as usize;
         let typeflag = header[156];
         let end = at + 512 + size.div_ceil(512) * 512;
         if typeflag == b'x' {
@@ -165,15 +146,8 @@ pub fn raw_entries(tar: &[u8]) -> Vec<RawEntry> {
         let prefix_end = header[345..500].iter().position(|b| *b == 0).unwrap_or(155);
         let name = String::from_utf8_lossy(&header[..name_end]).into_owned();
         let prefix = String::from_utf8_lossy(&header[345..345 + prefix_end]).into_owned();
-        let name = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
-        out.push(RawEntry {
-            name,
-            raw: tar[start..end.min(tar.len())].to_vec(),
-        });
+        let name = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+        out.push(RawEntry { name, raw: tar[start..end.min(tar.len())].to_vec() });
         at = end;
         start = end;
     }
@@ -194,9 +168,7 @@ pub fn corpus_charts(corpus: &Path) -> Vec<String> {
 
 /// Runs `f` over `items` on a few threads and collects failures (one line each).
 pub fn parallel<T: Sync, F: Fn(&T) -> Result<(), String> + Sync>(items: &[T], f: F) -> Vec<String> {
-    let threads = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(2, 4);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4);
     let next = AtomicUsize::new(0);
     let failures = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {

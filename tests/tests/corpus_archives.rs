@@ -8,7 +8,10 @@ use chartpack_e2e::{corpus, run_chartpack, TempDir};
 const STRICTER: &[(&str, &str)] = &[
     ("abs-path.tgz", "Error: chart archive entry \"/Chart.yaml\" has an absolute path"),
     ("empty-0.0.1.tgz", "Error: chart archive entry \"dev/null\" is not a regular file: character device"),
-    ("symlink-entry.tgz", "Error: chart archive entry \"mychart/templates/passwd.yaml\" is not a regular file: symbolic link"),
+    (
+        "symlink-entry.tgz",
+        "Error: chart archive entry \"mychart/templates/passwd.yaml\" is not a regular file: symbolic link",
+    ),
 ];
 
 #[test]
@@ -21,37 +24,26 @@ fn corpus_archives_get_documented_outcomes() {
         .filter(|n| !n.ends_with(".prov") && !n.ends_with(".pub") && !n.ends_with(".md"))
         .collect();
     names.sort();
-    assert!(
-        names.len() >= 30,
-        "expected the corpus's archives, found {}",
-        names.len()
-    );
+    assert!(names.len() >= 30, "expected the corpus's archives, found {}", names.len());
     let work = TempDir::new("archives");
     let mut failures = Vec::new();
     for name in &names {
         let golden = corpus.join("golden/archives").join(name);
-        let expected_out =
-            std::fs::read_to_string(golden.join("show-chart.txt")).unwrap_or_default();
-        let expected_err =
-            std::fs::read_to_string(golden.join("show-chart.err")).unwrap_or_default();
+        let expected_out = std::fs::read_to_string(golden.join("show-chart.txt")).unwrap_or_default();
+        let expected_err = std::fs::read_to_string(golden.join("show-chart.err")).unwrap_or_default();
         let status = std::fs::read_to_string(golden.join("status.txt")).unwrap_or_default();
         let helm_ok = status.lines().any(|l| l == "show-chart 0");
         // Same relative path as the golden run ("archives/<file>"), so messages name it alike.
         let rel = format!("archives/{name}");
         let out = run_chartpack(&corpus, &["show", "chart", &rel]);
-        let (stdout, stderr) = (
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr),
-        );
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         if stderr.contains("panicked") {
             failures.push(format!("{name}: chartpack panicked: {stderr}"));
             continue;
         }
         if let Some((_, expected)) = STRICTER.iter().find(|(n, _)| n == name) {
             if out.status.success() || !stderr.starts_with(expected) {
-                failures.push(format!(
-                    "{name}: expected chartpack's refusal {expected:?}, got {stderr:?}"
-                ));
+                failures.push(format!("{name}: expected chartpack's refusal {expected:?}, got {stderr:?}"));
             }
             continue;
         }
@@ -62,9 +54,7 @@ fn corpus_archives_get_documented_outcomes() {
                 stderr.trim()
             ));
         } else if helm_ok && stdout != expected_out {
-            failures.push(format!(
-                "{name}: show chart differs:\n--- helm\n{expected_out}--- chartpack\n{stdout}"
-            ));
+            failures.push(format!("{name}: show chart differs:\n--- helm\n{expected_out}--- chartpack\n{stdout}"));
         } else if !helm_ok && stderr.lines().next() != expected_err.lines().next() {
             failures.push(format!(
                 "{name}: errors differ:\n  helm:      {}\n  chartpack: {}",
@@ -73,26 +63,12 @@ fn corpus_archives_get_documented_outcomes() {
             ));
         }
         // verify agrees with show on every archive.
-        let verify = run_chartpack(
-            work.path(),
-            &["verify", &corpus.join(&rel).to_string_lossy()],
-        );
+        let verify = run_chartpack(work.path(), &["verify", &corpus.join(&rel).to_string_lossy()]);
         let refused = STRICTER.iter().any(|(n, _)| n == name);
         if verify.status.success() != (helm_ok && !refused) {
-            failures.push(format!(
-                "{name}: verify exit {} disagrees with show",
-                verify.status
-            ));
+            failures.push(format!("{name}: verify exit {} disagrees with show", verify.status));
         }
     }
-    eprintln!(
-        "{} corpus archives checked, {} unexpected outcomes",
-        names.len(),
-        failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "unexpected outcomes:\n{}",
-        failures.join("\n")
-    );
+    eprintln!("{} corpus archives checked, {} unexpected outcomes", names.len(), failures.len());
+    assert!(failures.is_empty(), "unexpected outcomes:\n{}", failures.join("\n"));
 }

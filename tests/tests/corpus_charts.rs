@@ -4,9 +4,7 @@
 
 use std::path::Path;
 
-use chartpack_e2e::{
-    corpus, corpus_charts, gunzip, helm, parallel, raw_entries, run_chartpack, run_helm, TempDir,
-};
+use chartpack_e2e::{corpus, corpus_charts, gunzip, helm, parallel, raw_entries, run_chartpack, run_helm, TempDir};
 
 fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -18,46 +16,23 @@ fn stderr(o: &std::process::Output) -> String {
 
 /// First `Error: …` line of a helm/chartpack stderr.
 fn error_line(text: &str) -> String {
-    text.lines()
-        .find(|l| l.starts_with("Error: "))
-        .unwrap_or_default()
-        .to_owned()
+    text.lines().find(|l| l.starts_with("Error: ")).unwrap_or_default().to_owned()
 }
 
 /// Packages `id` with both tools; compares outcomes and tar streams. Returns both archives' paths.
-fn check_package(
-    helm: &Path,
-    chart: &Path,
-    work: &Path,
-) -> Result<Option<(String, String)>, String> {
+fn check_package(helm: &Path, chart: &Path, work: &Path) -> Result<Option<(String, String)>, String> {
     let helm_out = work.join("helm");
     let ours_out = work.join("ours");
     let h = run_helm(
         helm,
         &work.join("state"),
         work,
-        &[
-            "package",
-            &chart.to_string_lossy(),
-            "-d",
-            &helm_out.to_string_lossy(),
-        ],
+        &["package", &chart.to_string_lossy(), "-d", &helm_out.to_string_lossy()],
     );
-    let c = run_chartpack(
-        work,
-        &[
-            "package",
-            &chart.to_string_lossy(),
-            "-d",
-            &ours_out.to_string_lossy(),
-        ],
-    );
+    let c = run_chartpack(work, &["package", &chart.to_string_lossy(), "-d", &ours_out.to_string_lossy()]);
     if !h.status.success() {
         if c.status.success() {
-            return Err(format!(
-                "helm package failed ({}) but chartpack succeeded",
-                error_line(&stderr(&h))
-            ));
+            return Err(format!("helm package failed ({}) but chartpack succeeded", error_line(&stderr(&h))));
         }
         if error_line(&stderr(&h)) != error_line(&stderr(&c)) {
             return Err(format!(
@@ -71,20 +46,9 @@ fn check_package(
     if !c.status.success() {
         return Err(format!("chartpack package failed: {}", stderr(&c)));
     }
-    let name = |o: &std::process::Output| {
-        stdout(o)
-            .trim()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let name = |o: &std::process::Output| stdout(o).trim().rsplit('/').next().unwrap_or_default().to_owned();
     if name(&h) != name(&c) {
-        return Err(format!(
-            "archive names differ: helm {} chartpack {}",
-            name(&h),
-            name(&c)
-        ));
+        return Err(format!("archive names differ: helm {} chartpack {}", name(&h), name(&c)));
     }
     let helm_tgz = helm_out.join(name(&h));
     let ours_tgz = ours_out.join(name(&c));
@@ -103,35 +67,23 @@ fn check_package(
         // helm writes subcharts in Go map order (random): then only the set must match.
         helm_entries.sort();
         ours_entries.sort();
-        let subcharts = helm_entries
-            .iter()
-            .filter(|e| e.name.contains("/charts/") && e.name.ends_with("/Chart.yaml"))
-            .count();
+        let subcharts =
+            helm_entries.iter().filter(|e| e.name.contains("/charts/") && e.name.ends_with("/Chart.yaml")).count();
         if helm_entries != ours_entries || subcharts < 2 {
             let first = helm_entries
                 .iter()
                 .zip(&ours_entries)
                 .find(|(a, b)| a != b)
                 .map(|(a, b)| format!("first difference: helm {} vs chartpack {}", a.name, b.name))
-                .unwrap_or_else(|| {
-                    format!("{} vs {} entries", helm_entries.len(), ours_entries.len())
-                });
+                .unwrap_or_else(|| format!("{} vs {} entries", helm_entries.len(), ours_entries.len()));
             return Err(format!("tar streams differ ({first})"));
         }
     }
-    Ok(Some((
-        helm_tgz.to_string_lossy().into_owned(),
-        ours_tgz.to_string_lossy().into_owned(),
-    )))
+    Ok(Some((helm_tgz.to_string_lossy().into_owned(), ours_tgz.to_string_lossy().into_owned())))
 }
 
 /// `helm show chart` and `helm template` of chartpack's archive equal helm's on its own.
-fn check_archives_render_alike(
-    helm: &Path,
-    work: &Path,
-    helm_tgz: &str,
-    ours_tgz: &str,
-) -> Result<(), String> {
+fn check_archives_render_alike(helm: &Path, work: &Path, helm_tgz: &str, ours_tgz: &str) -> Result<(), String> {
     let state = work.join("state");
     let show_h = run_helm(helm, &state, work, &["show", "chart", helm_tgz]);
     let show_c = run_helm(helm, &state, work, &["show", "chart", ours_tgz]);
@@ -156,11 +108,7 @@ fn check_archives_render_alike(
     // Random passwords/certificates: mask lines that differ between two runs on helm's archive.
     let tpl_h2 = run_helm(helm, &state, work, &["template", "corpus", helm_tgz]);
     let (a, b, c) = (stdout(&tpl_h), stdout(&tpl_h2), stdout(&tpl_c));
-    let (a, b, c): (Vec<&str>, Vec<&str>, Vec<&str>) = (
-        a.lines().collect(),
-        b.lines().collect(),
-        c.lines().collect(),
-    );
+    let (a, b, c): (Vec<&str>, Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect(), c.lines().collect());
     if a.len() != c.len() {
         return Err(format!(
             "helm template output has {} lines for helm's archive, {} for chartpack's",
@@ -172,10 +120,7 @@ fn check_archives_render_alike(
     for (i, (x, z)) in a.iter().zip(&c).enumerate() {
         let random = !stable || b[i] != *x;
         if x != z && !random {
-            return Err(format!(
-                "helm template differs at line {}: {x:?} vs {z:?}",
-                i + 1
-            ));
+            return Err(format!("helm template differs at line {}: {x:?} vs {z:?}", i + 1));
         }
     }
     Ok(())
@@ -195,9 +140,7 @@ fn comparable_findings(lint_output: &str) -> Vec<String> {
             }
         }
     }
-    let load_failed = findings
-        .iter()
-        .any(|f| f.starts_with("[ERROR] : unable to load chart"));
+    let load_failed = findings.iter().any(|f| f.starts_with("[ERROR] : unable to load chart"));
     findings
         .into_iter()
         .filter(|f| {
@@ -214,54 +157,40 @@ fn comparable_findings(lint_output: &str) -> Vec<String> {
 }
 
 fn check_lint(helm: &Path, chart: &Path, work: &Path) -> Result<(), String> {
-    let h = run_helm(
-        helm,
-        &work.join("state"),
-        work,
-        &["lint", &chart.to_string_lossy()],
-    );
+    let h = run_helm(helm, &work.join("state"), work, &["lint", &chart.to_string_lossy()]);
     let c = run_chartpack(work, &["lint", &chart.to_string_lossy()]);
-    let (ours, theirs) = (
-        comparable_findings(&stdout(&c)),
-        comparable_findings(&stdout(&h)),
-    );
+    let (ours, theirs) = (comparable_findings(&stdout(&c)), comparable_findings(&stdout(&h)));
     if ours != theirs {
-        return Err(format!(
-            "lint findings differ:\n  helm:      {theirs:?}\n  chartpack: {ours:?}"
-        ));
+        return Err(format!("lint findings differ:\n  helm:      {theirs:?}\n  chartpack: {ours:?}"));
     }
     Ok(())
 }
 
+/// `chartpack show all` (chart, values, README, CRDs) equals `helm show all` on the directory.
+fn check_show_all(helm: &Path, chart: &Path, work: &Path) -> Result<(), String> {
+    check_show(helm, chart, work, "all")
+}
+
 fn check_show_chart(helm: &Path, chart: &Path, work: &Path) -> Result<(), String> {
-    let h = run_helm(
-        helm,
-        &work.join("state"),
-        work,
-        &["show", "chart", &chart.to_string_lossy()],
-    );
-    let c = run_chartpack(work, &["show", "chart", &chart.to_string_lossy()]);
+    check_show(helm, chart, work, "chart")
+}
+
+fn check_show(helm: &Path, chart: &Path, work: &Path, part: &str) -> Result<(), String> {
+    let h = run_helm(helm, &work.join("state"), work, &["show", part, &chart.to_string_lossy()]);
+    let c = run_chartpack(work, &["show", part, &chart.to_string_lossy()]);
     if h.status.success() != c.status.success() {
         return Err(format!(
-            "show chart status differs: helm {} chartpack {} ({})",
+            "show {part} status differs: helm {} chartpack {} ({})",
             h.status,
             c.status,
             stderr(&c).trim()
         ));
     }
     if stdout(&h) != stdout(&c) {
-        return Err(format!(
-            "show chart output differs:\n--- helm\n{}--- chartpack\n{}",
-            stdout(&h),
-            stdout(&c)
-        ));
+        return Err(format!("show {part} output differs:\n--- helm\n{}--- chartpack\n{}", stdout(&h), stdout(&c)));
     }
     if !h.status.success() && error_line(&stderr(&h)) != error_line(&stderr(&c)) {
-        return Err(format!(
-            "show chart errors differ: {} vs {}",
-            error_line(&stderr(&h)),
-            error_line(&stderr(&c))
-        ));
+        return Err(format!("show {part} errors differ: {} vs {}", error_line(&stderr(&h)), error_line(&stderr(&c))));
     }
     Ok(())
 }
@@ -272,11 +201,7 @@ fn corpus_charts_match_helm() {
         return;
     };
     let ids = corpus_charts(&corpus);
-    assert!(
-        ids.len() >= 40,
-        "expected the corpus's charts, found {}",
-        ids.len()
-    );
+    assert!(ids.len() >= 40, "expected the corpus's charts, found {}", ids.len());
     let failures = parallel(&ids, |id| {
         let chart = corpus.join("charts").join(id);
         let work = TempDir::new(id);
@@ -290,7 +215,7 @@ fn corpus_charts_match_helm() {
             Ok(None) => {}
             Err(e) => problems.push(e),
         }
-        for check in [check_show_chart, check_lint] {
+        for check in [check_show_chart, check_show_all, check_lint] {
             if let Err(e) = check(&helm, &chart, work.path()) {
                 problems.push(e);
             }
@@ -301,14 +226,6 @@ fn corpus_charts_match_helm() {
             Err(format!("{id}: {}", problems.join("\n    ")))
         }
     });
-    eprintln!(
-        "{} corpus charts checked against helm, {} with differences",
-        ids.len(),
-        failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "differences from helm:\n{}",
-        failures.join("\n")
-    );
+    eprintln!("{} corpus charts checked against helm, {} with differences", ids.len(), failures.len());
+    assert!(failures.is_empty(), "differences from helm:\n{}", failures.join("\n"));
 }

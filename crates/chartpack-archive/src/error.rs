@@ -137,9 +137,7 @@ pub enum ArchiveError {
         name: String,
     },
     /// The entry's top directory differs from the first file's; helm accepts any mix.
-    #[error(
-        "chart archive entry {name:?} is not under the top directory {top_dir:?} of the first file"
-    )]
+    #[error("chart archive entry {name:?} is not under the top directory {top_dir:?} of the first file")]
     MixedTopDirs {
         /// Raw entry name.
         name: String,
@@ -304,8 +302,11 @@ mod tests {
     #[test]
     fn helm_texts() {
         let n = || "mychart/files/big.bin".to_owned();
-        check(ArchiveError::FileTooLarge { name: n(), limit: 5242880 }, "archive.file_too_large",
-            "decompressed chart file \"mychart/files/big.bin\" is larger than the maximum file size 5242880");
+        check(
+            ArchiveError::FileTooLarge { name: n(), limit: 5242880 },
+            "archive.file_too_large",
+            "decompressed chart file \"mychart/files/big.bin\" is larger than the maximum file size 5242880",
+        );
         check(
             ArchiveError::OutsideBaseDir { name: "./.".into() },
             "archive.outside_base_dir",
@@ -317,39 +318,20 @@ mod tests {
             "decompressed chart is larger than the maximum size 104857600",
         );
         check(
-            ArchiveError::NotGzip {
-                name: "a.tgz".into(),
-                content_type: "application/zip",
-            },
+            ArchiveError::NotGzip { name: "a.tgz".into(), content_type: "application/zip" },
             "archive.not_gzip",
             "file 'a.tgz' does not appear to be a gzipped archive; got 'application/zip'",
         );
         check(
-            ArchiveError::YamlNotGzip {
-                name: "v.yaml".into(),
-            },
+            ArchiveError::YamlNotGzip { name: "v.yaml".into() },
             "archive.yaml_not_gzip",
             "file 'v.yaml' seems to be a YAML file, but expected a gzipped archive",
         );
+        check(ArchiveError::UnexpectedEof, "archive.truncated", "unexpected EOF");
+        check(ArchiveError::NoFiles, "archive.no_files", "no files in chart archive");
+        check(ArchiveError::GzipHeader { name: None }, "archive.gzip_header", "gzip: invalid header");
         check(
-            ArchiveError::UnexpectedEof,
-            "archive.truncated",
-            "unexpected EOF",
-        );
-        check(
-            ArchiveError::NoFiles,
-            "archive.no_files",
-            "no files in chart archive",
-        );
-        check(
-            ArchiveError::GzipHeader { name: None },
-            "archive.gzip_header",
-            "gzip: invalid header",
-        );
-        check(
-            ArchiveError::GzipHeader {
-                name: Some("a.tgz".into()),
-            },
+            ArchiveError::GzipHeader { name: Some("a.tgz".into()) },
             "archive.gzip_header",
             "file 'a.tgz' does not appear to be a valid chart file (details: gzip: invalid header)",
         );
@@ -358,33 +340,21 @@ mod tests {
     #[test]
     fn own_texts() {
         check(
-            ArchiveError::IrregularEntry {
-                name: "c/x".into(),
-                kind: EntryKind::Symlink,
-            },
+            ArchiveError::IrregularEntry { name: "c/x".into(), kind: EntryKind::Symlink },
             "archive.irregular_entry",
             "chart archive entry \"c/x\" is not a regular file: symbolic link",
         );
         check(
-            ArchiveError::IrregularEntry {
-                name: "c/x".into(),
-                kind: EntryKind::Other(b'V'),
-            },
+            ArchiveError::IrregularEntry { name: "c/x".into(), kind: EntryKind::Other(b'V') },
             "archive.irregular_entry",
             "chart archive entry \"c/x\" is not a regular file: entry of type 'V'",
         );
-        check(
-            ArchiveError::TooManyFiles { limit: 3 },
-            "archive.too_many_files",
-            "chart archive has more than 3 files",
-        );
+        check(ArchiveError::TooManyFiles { limit: 3 }, "archive.too_many_files", "chart archive has more than 3 files");
     }
 
     #[test]
     fn entry_and_origin() {
-        let e = ArchiveError::AbsoluteName {
-            name: "/Chart.yaml".into(),
-        };
+        let e = ArchiveError::AbsoluteName { name: "/Chart.yaml".into() };
         assert_eq!(e.entry(), Some("/Chart.yaml"));
         assert!(!e.is_helm_error());
         assert!(ArchiveError::NoFiles.is_helm_error());

@@ -64,9 +64,7 @@ pub(crate) fn go_quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
             c if c.is_ascii() || go_is_print(c) => out.push(c),
             c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push_str(&format!("\\U{:08x}", c as u32)),
@@ -135,10 +133,7 @@ mod tests {
             ("abc/./../def", "def"),
             ("abc//./../def", "def"),
             ("abc/../../././../def", "../../def"),
-            (
-                "templates/../../../../tmp/evil.yaml",
-                "../../../tmp/evil.yaml",
-            ),
+            ("templates/../../../../tmp/evil.yaml", "../../../tmp/evil.yaml"),
             ("..x", "..x"),
         ] {
             check_clean(i, w);
@@ -149,10 +144,7 @@ mod tests {
     fn join_and_split() {
         assert_eq!(path_split("c/files/x.txt"), ("c/files/", "x.txt"));
         assert_eq!(path_split("x.txt"), ("", "x.txt"));
-        assert_eq!(
-            path_join(&["c/files/", "PaxHeaders.0", "x.txt"]),
-            "c/files/PaxHeaders.0/x.txt"
-        );
+        assert_eq!(path_join(&["c/files/", "PaxHeaders.0", "x.txt"]), "c/files/PaxHeaders.0/x.txt");
         assert_eq!(path_join(&["", "PaxHeaders.0", "x"]), "PaxHeaders.0/x");
         assert_eq!(path_join(&["a/../", "PaxHeaders.0", ""]), "PaxHeaders.0");
         assert_eq!(path_join(&["", ""]), "");

@@ -95,9 +95,7 @@ impl<'a> GzipStream<'a> {
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], ArchiveError> {
         let input = self.input;
-        let bytes = input
-            .get(self.pos..self.pos + n)
-            .ok_or(ArchiveError::UnexpectedEof)?;
+        let bytes = input.get(self.pos..self.pos + n).ok_or(ArchiveError::UnexpectedEof)?;
         self.pos += n;
         Ok(bytes)
     }
@@ -124,9 +122,7 @@ impl<'a> GzipStream<'a> {
                 let rest = &self.input[self.pos..];
                 match rest.iter().take(512).position(|&b| b == 0) {
                     Some(nul) => self.pos += nul + 1,
-                    None if rest.len() >= 512 => {
-                        return Err(ArchiveError::GzipHeader { name: None })
-                    }
+                    None if rest.len() >= 512 => return Err(ArchiveError::GzipHeader { name: None }),
                     None => return Err(ArchiveError::UnexpectedEof),
                 }
             }
@@ -163,15 +159,9 @@ impl<'a> GzipStream<'a> {
                 State::Body => {}
             }
             let (in_before, out_before) = (self.inflate.total_in(), self.inflate.total_out());
-            let result = self.inflate.decompress(
-                &self.input[self.pos..],
-                &mut self.buf,
-                FlushDecompress::None,
-            );
-            let consumed =
-                usize::try_from(self.inflate.total_in() - in_before).unwrap_or(usize::MAX);
-            let produced =
-                usize::try_from(self.inflate.total_out() - out_before).unwrap_or(usize::MAX);
+            let result = self.inflate.decompress(&self.input[self.pos..], &mut self.buf, FlushDecompress::None);
+            let consumed = usize::try_from(self.inflate.total_in() - in_before).unwrap_or(usize::MAX);
+            let produced = usize::try_from(self.inflate.total_out() - out_before).unwrap_or(usize::MAX);
             self.pos = self.pos.saturating_add(consumed).min(self.input.len());
             if produced > 0 {
                 self.produced += produced as u64;
@@ -250,11 +240,7 @@ impl Source for GzipStream<'_> {
 pub fn gunzip(bytes: &[u8], limit: u64) -> Result<Vec<u8>, ArchiveError> {
     let mut stream = GzipStream::new(bytes, limit)?;
     let mut out = Vec::with_capacity(
-        bytes
-            .len()
-            .saturating_mul(4)
-            .min(usize::try_from(limit).unwrap_or(usize::MAX))
-            .min(64 << 20),
+        bytes.len().saturating_mul(4).min(usize::try_from(limit).unwrap_or(usize::MAX)).min(64 << 20),
     );
     loop {
         let chunk = stream.fill_buf()?;
@@ -274,11 +260,7 @@ mod tests {
 
     #[track_caller]
     fn check(input: &[u8], want: Result<&[u8], ArchiveError>) {
-        assert_eq!(
-            gunzip(input, 1 << 20).as_deref().map_err(Clone::clone),
-            want,
-            "input {input:02x?}"
-        );
+        assert_eq!(gunzip(input, 1 << 20).as_deref().map_err(Clone::clone), want, "input {input:02x?}");
     }
 
     /// Minimal member: header with the given flags/fields, stored DEFLATE block, trailer.
@@ -300,17 +282,11 @@ mod tests {
     #[test]
     fn headers_and_members() {
         check(&member(0, b"", b"abc"), Ok(b"abc"));
-        check(
-            &member(FNAME | FCOMMENT, b"n.tar\0Helm\0", b"abc"),
-            Ok(b"abc"),
-        );
+        check(&member(FNAME | FCOMMENT, b"n.tar\0Helm\0", b"abc"), Ok(b"abc"));
         // FEXTRA contents are not validated (helm's own archives violate the sub-field format).
         check(&member(FEXTRA, b"\x03\x00xyz", b"abc"), Ok(b"abc"));
         // Multistream: members are concatenated.
-        check(
-            &[member(0, b"", b"ab"), member(0, b"", b"cd")].concat(),
-            Ok(b"abcd"),
-        );
+        check(&[member(0, b"", b"ab"), member(0, b"", b"cd")].concat(), Ok(b"abcd"));
         // Reserved flag bits are ignored, as in Go.
         check(&member(0xe0, b"", b"x"), Ok(b"x"));
         let gz = gzip_helm(b"some tar bytes");
@@ -333,14 +309,8 @@ mod tests {
     fn go_errors() {
         check(b"", Err(ArchiveError::Empty));
         check(b"\x1f\x8b\x08", Err(ArchiveError::UnexpectedEof));
-        check(
-            b"\x1f\x8b\x09\0\0\0\0\0\0\0",
-            Err(ArchiveError::GzipHeader { name: None }),
-        );
-        check(
-            b"PK\x03\x04\0\0\0\0\0\0",
-            Err(ArchiveError::GzipHeader { name: None }),
-        );
+        check(b"\x1f\x8b\x09\0\0\0\0\0\0\0", Err(ArchiveError::GzipHeader { name: None }));
+        check(b"PK\x03\x04\0\0\0\0\0\0", Err(ArchiveError::GzipHeader { name: None }));
         let good = member(0, b"", b"abc");
         // Truncated anywhere: in the data or in the trailer.
         for cut in 10..good.len() {
@@ -354,36 +324,21 @@ mod tests {
         bad_size[n - 1] ^= 1;
         check(&bad_size, Err(ArchiveError::GzipChecksum));
         // Trailing bytes must form another member.
-        check(
-            &[good.clone(), vec![0; 10]].concat(),
-            Err(ArchiveError::GzipHeader { name: None }),
-        );
-        check(
-            &[good.clone(), vec![0x1f]].concat(),
-            Err(ArchiveError::UnexpectedEof),
-        );
+        check(&[good.clone(), vec![0; 10]].concat(), Err(ArchiveError::GzipHeader { name: None }));
+        check(&[good.clone(), vec![0x1f]].concat(), Err(ArchiveError::UnexpectedEof));
         // Name longer than Go's 512-byte buffer.
         let long = [vec![b'n'; 600], vec![0]].concat();
-        check(
-            &member(FNAME, &long, b"x"),
-            Err(ArchiveError::GzipHeader { name: None }),
-        );
+        check(&member(FNAME, &long, b"x"), Err(ArchiveError::GzipHeader { name: None }));
         let ok_name = [vec![b'n'; 511], vec![0]].concat();
         check(&member(FNAME, &ok_name, b"x"), Ok(b"x"));
         // Invalid block type 3.
-        check(
-            b"\x1f\x8b\x08\0\0\0\0\0\0\xff\x07\0\0\0\0\0\0\0\0",
-            Err(ArchiveError::Deflate { offset: 1 }),
-        );
+        check(b"\x1f\x8b\x08\0\0\0\0\0\0\xff\x07\0\0\0\0\0\0\0\0", Err(ArchiveError::Deflate { offset: 1 }));
     }
 
     #[test]
     fn limit_is_enforced() {
         let gz = gzip_helm(&vec![0u8; 100_000]);
         assert_eq!(gunzip(&gz, 100_000).map(|v| v.len()), Ok(100_000));
-        assert_eq!(
-            gunzip(&gz, 99_999),
-            Err(ArchiveError::StreamTooLarge { limit: 99_999 })
-        );
+        assert_eq!(gunzip(&gz, 99_999), Err(ArchiveError::StreamTooLarge { limit: 99_999 }));
     }
 }

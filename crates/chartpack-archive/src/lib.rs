@@ -86,12 +86,8 @@ pub struct Limits {
 
 /// helm's archive limits (100 MiB decompressed, 5 MiB per file) plus chartpack's: 10 000 files,
 /// 100 MiB compressed.
-pub const HELM_LIMITS: Limits = Limits {
-    archive_bytes: 100 << 20,
-    file_bytes: 5 << 20,
-    files: 10_000,
-    compressed_bytes: 100 << 20,
-};
+pub const HELM_LIMITS: Limits =
+    Limits { archive_bytes: 100 << 20, file_bytes: 5 << 20, files: 10_000, compressed_bytes: 100 << 20 };
 
 /// Allowance per file for its header, a PAX header with its records, and block padding.
 const STREAM_BYTES_PER_FILE: u64 = 4 << 10;

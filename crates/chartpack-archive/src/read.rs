@@ -44,41 +44,23 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// `limits.files` files, more than `limits.compressed_bytes` of input and more than
 /// [`Limits::stream_bytes`] of decompressed tar stream; it also checks the gzip trailers after
 /// the tar end marker, which helm never reads. See the crate docs for the table.
-pub fn read_chart_archive(
-    bytes: &[u8],
-    display_name: &str,
-    limits: &Limits,
-) -> Result<ReadArchive, ArchiveError> {
+pub fn read_chart_archive(bytes: &[u8], display_name: &str, limits: &Limits) -> Result<ReadArchive, ArchiveError> {
     read_archive(bytes, display_name, limits).map_err(|err| match err {
         // helm's LoadFile names the file for this one error.
-        ArchiveError::GzipHeader { name: None } => ArchiveError::GzipHeader {
-            name: Some(display_name.to_owned()),
-        },
+        ArchiveError::GzipHeader { name: None } => ArchiveError::GzipHeader { name: Some(display_name.to_owned()) },
         other => other,
     })
 }
 
-fn read_archive(
-    bytes: &[u8],
-    display_name: &str,
-    limits: &Limits,
-) -> Result<ReadArchive, ArchiveError> {
+fn read_archive(bytes: &[u8], display_name: &str, limits: &Limits) -> Result<ReadArchive, ArchiveError> {
     if bytes.len() as u64 > limits.compressed_bytes {
-        return Err(ArchiveError::CompressedTooLarge {
-            size: bytes.len() as u64,
-            limit: limits.compressed_bytes,
-        });
+        return Err(ArchiveError::CompressedTooLarge { size: bytes.len() as u64, limit: limits.compressed_bytes });
     }
     if !bytes.starts_with(b"\x1f\x8b\x08") {
         if display_name.ends_with(".yml") || display_name.ends_with(".yaml") {
-            return Err(ArchiveError::YamlNotGzip {
-                name: display_name.to_owned(),
-            });
+            return Err(ArchiveError::YamlNotGzip { name: display_name.to_owned() });
         }
-        return Err(ArchiveError::NotGzip {
-            name: display_name.to_owned(),
-            content_type: helm_sniff(bytes),
-        });
+        return Err(ArchiveError::NotGzip { name: display_name.to_owned(), content_type: helm_sniff(bytes) });
     }
 
     let stream = GzipStream::new(bytes, limits.stream_bytes())?;
@@ -97,29 +79,20 @@ fn read_archive(
         // helm's size checks, on the declared size, before reading.
         let size = u64::try_from(entry.size).unwrap_or(0);
         if entry.size > 0 && size > remaining {
-            return Err(ArchiveError::ArchiveTooLarge {
-                limit: limits.archive_bytes,
-            });
+            return Err(ArchiveError::ArchiveTooLarge { limit: limits.archive_bytes });
         }
         if entry.size > 0 && size > limits.file_bytes {
-            return Err(ArchiveError::FileTooLarge {
-                name: checked.raw_name,
-                limit: limits.file_bytes,
-            });
+            return Err(ArchiveError::FileTooLarge { name: checked.raw_name, limit: limits.file_bytes });
         }
         if files.len() >= limits.files {
-            return Err(ArchiveError::TooManyFiles {
-                limit: limits.files,
-            });
+            return Err(ArchiveError::TooManyFiles { limit: limits.files });
         }
 
         let mut data = tar.read_entry_data()?;
         // helm fails when the budget reaches exactly zero (`remainingSize <= 0`).
         remaining = remaining.saturating_sub(data.len() as u64);
         if remaining == 0 {
-            return Err(ArchiveError::ArchiveTooLarge {
-                limit: limits.archive_bytes,
-            });
+            return Err(ArchiveError::ArchiveTooLarge { limit: limits.archive_bytes });
         }
         if data.starts_with(UTF8_BOM) {
             data.drain(..UTF8_BOM.len());
@@ -128,11 +101,7 @@ fn read_archive(
             top_dir = Some(checked.top_dir);
         }
         seen.insert(checked.path.clone());
-        files.push(ArchiveFile {
-            path: checked.path,
-            data,
-            mtime: entry.mtime,
-        });
+        files.push(ArchiveFile { path: checked.path, data, mtime: entry.mtime });
     }
 
     // helm stops at the end-of-archive marker; chartpack also checks the rest of the gzip stream.
@@ -152,18 +121,10 @@ struct CheckedName {
 }
 
 /// helm's name rules (in helm's order), then chartpack's name and type rules.
-fn check_entry(
-    entry: &RawEntry,
-    top_dir: Option<&str>,
-    seen: &BTreeSet<String>,
-) -> Result<CheckedName, ArchiveError> {
+fn check_entry(entry: &RawEntry, top_dir: Option<&str>, seen: &BTreeSet<String>) -> Result<CheckedName, ArchiveError> {
     let raw_name = match std::str::from_utf8(&entry.name) {
         Ok(name) => name.to_owned(),
-        Err(_) => {
-            return Err(ArchiveError::NonUtf8Name {
-                name: String::from_utf8_lossy(&entry.name).into_owned(),
-            })
-        }
+        Err(_) => return Err(ArchiveError::NonUtf8Name { name: String::from_utf8_lossy(&entry.name).into_owned() }),
     };
     let name = || raw_name.clone();
 
@@ -199,10 +160,7 @@ fn check_entry(
     }
     if let Some(top_dir) = top_dir {
         if first != top_dir {
-            return Err(ArchiveError::MixedTopDirs {
-                name: name(),
-                top_dir: top_dir.to_owned(),
-            });
+            return Err(ArchiveError::MixedTopDirs { name: name(), top_dir: top_dir.to_owned() });
         }
     }
     if seen.contains(&path) {
@@ -222,11 +180,7 @@ fn check_entry(
     if let Some(kind) = kind {
         return Err(ArchiveError::IrregularEntry { name: name(), kind });
     }
-    Ok(CheckedName {
-        top_dir: first.to_owned(),
-        path,
-        raw_name,
-    })
+    Ok(CheckedName { top_dir: first.to_owned(), path, raw_name })
 }
 
 #[cfg(test)]
@@ -236,14 +190,7 @@ mod tests {
     use crate::HELM_LIMITS;
 
     fn tgz(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let e: Vec<_> = entries
-            .iter()
-            .map(|(p, d)| TarEntry {
-                path: p,
-                data: d,
-                mtime: 1_600_000_000,
-            })
-            .collect();
+        let e: Vec<_> = entries.iter().map(|(p, d)| TarEntry { path: p, data: d, mtime: 1_600_000_000 }).collect();
         gzip_helm(&write_tar(&e))
     }
 
@@ -279,112 +226,37 @@ mod tests {
     #[test]
     fn helm_path_rules() {
         let n = |s: &str| s.to_owned();
-        check_names(
-            &["c/Chart.yaml", "c/templates/a.yaml"],
-            Ok(&["Chart.yaml", "templates/a.yaml"]),
-        );
+        check_names(&["c/Chart.yaml", "c/templates/a.yaml"], Ok(&["Chart.yaml", "templates/a.yaml"]));
         check_names(&["c/templates//./a.yaml"], Ok(&["templates/a.yaml"]));
-        check_names(
-            &["c//templates/a.yaml"],
-            Err(ArchiveError::AbsolutePath {
-                name: n("c//templates/a.yaml"),
-            }),
-        );
+        check_names(&["c//templates/a.yaml"], Err(ArchiveError::AbsolutePath { name: n("c//templates/a.yaml") }));
         check_names(&["c\\templates\\a.yaml"], Ok(&["templates/a.yaml"]));
         check_names(&["./Chart.yaml"], Ok(&["Chart.yaml"]));
-        check_names(
-            &["//foo"],
-            Err(ArchiveError::AbsolutePath { name: n("//foo") }),
-        );
-        check_names(
-            &["\\\\foo"],
-            Err(ArchiveError::AbsolutePath { name: n("\\\\foo") }),
-        );
-        check_names(
-            &["Chart.yaml"],
-            Err(ArchiveError::OutsideBaseDir {
-                name: n("Chart.yaml"),
-            }),
-        );
-        check_names(
-            &["./."],
-            Err(ArchiveError::OutsideBaseDir { name: n("./.") }),
-        );
+        check_names(&["//foo"], Err(ArchiveError::AbsolutePath { name: n("//foo") }));
+        check_names(&["\\\\foo"], Err(ArchiveError::AbsolutePath { name: n("\\\\foo") }));
+        check_names(&["Chart.yaml"], Err(ArchiveError::OutsideBaseDir { name: n("Chart.yaml") }));
+        check_names(&["./."], Err(ArchiveError::OutsideBaseDir { name: n("./.") }));
         check_names(
             &["c/templates/../../../x"],
-            Err(ArchiveError::ParentDirectory {
-                name: n("c/templates/../../../x"),
-            }),
+            Err(ArchiveError::ParentDirectory { name: n("c/templates/../../../x") }),
         );
-        check_names(
-            &["../../x"],
-            Err(ArchiveError::ParentDirectory { name: n("../../x") }),
-        );
-        check_names(
-            &["c/..x"],
-            Err(ArchiveError::ParentDirectory { name: n("c/..x") }),
-        );
-        check_names(
-            &["/./c://foo"],
-            Err(ArchiveError::DriveLetter {
-                name: n("/./c://foo"),
-            }),
-        );
-        check_names(
-            &["Chart.yaml/x"],
-            Err(ArchiveError::ChartYamlNotInBaseDir {
-                name: n("Chart.yaml/x"),
-            }),
-        );
+        check_names(&["../../x"], Err(ArchiveError::ParentDirectory { name: n("../../x") }));
+        check_names(&["c/..x"], Err(ArchiveError::ParentDirectory { name: n("c/..x") }));
+        check_names(&["/./c://foo"], Err(ArchiveError::DriveLetter { name: n("/./c://foo") }));
+        check_names(&["Chart.yaml/x"], Err(ArchiveError::ChartYamlNotInBaseDir { name: n("Chart.yaml/x") }));
     }
 
     #[test]
     fn own_path_rules() {
         let n = |s: &str| s.to_owned();
-        check_names(
-            &["/Chart.yaml"],
-            Err(ArchiveError::AbsoluteName {
-                name: n("/Chart.yaml"),
-            }),
-        );
-        check_names(
-            &["\\c\\Chart.yaml"],
-            Err(ArchiveError::AbsoluteName {
-                name: n("\\c\\Chart.yaml"),
-            }),
-        );
-        check_names(
-            &["C:\\c\\Chart.yaml"],
-            Err(ArchiveError::AbsoluteName {
-                name: n("C:\\c\\Chart.yaml"),
-            }),
-        );
-        check_names(
-            &["../Chart.yaml"],
-            Err(ArchiveError::TopDirParent {
-                name: n("../Chart.yaml"),
-            }),
-        );
-        check_names(
-            &["c/Chart.yaml", "d/x"],
-            Err(ArchiveError::MixedTopDirs {
-                name: n("d/x"),
-                top_dir: n("c"),
-            }),
-        );
-        check_names(
-            &["c/a", "c/./a"],
-            Err(ArchiveError::DuplicateEntry {
-                name: n("c/./a"),
-                path: n("a"),
-            }),
-        );
+        check_names(&["/Chart.yaml"], Err(ArchiveError::AbsoluteName { name: n("/Chart.yaml") }));
+        check_names(&["\\c\\Chart.yaml"], Err(ArchiveError::AbsoluteName { name: n("\\c\\Chart.yaml") }));
+        check_names(&["C:\\c\\Chart.yaml"], Err(ArchiveError::AbsoluteName { name: n("C:\\c\\Chart.yaml") }));
+        check_names(&["../Chart.yaml"], Err(ArchiveError::TopDirParent { name: n("../Chart.yaml") }));
+        check_names(&["c/Chart.yaml", "d/x"], Err(ArchiveError::MixedTopDirs { name: n("d/x"), top_dir: n("c") }));
+        check_names(&["c/a", "c/./a"], Err(ArchiveError::DuplicateEntry { name: n("c/./a"), path: n("a") }));
         check_names(
             &["c/Chart.yaml", "c/Chart.yaml"],
-            Err(ArchiveError::DuplicateEntry {
-                name: n("c/Chart.yaml"),
-                path: n("Chart.yaml"),
-            }),
+            Err(ArchiveError::DuplicateEntry { name: n("c/Chart.yaml"), path: n("Chart.yaml") }),
         );
     }
 
@@ -400,13 +272,7 @@ mod tests {
             (b'V', EntryKind::Other(b'V')),
         ] {
             let tar = [raw_block("c/link", t, 0), vec![0; 1024]].concat();
-            check(
-                &gzip_helm(&tar),
-                Err(ArchiveError::IrregularEntry {
-                    name: "c/link".into(),
-                    kind,
-                }),
-            );
+            check(&gzip_helm(&tar), Err(ArchiveError::IrregularEntry { name: "c/link".into(), kind }));
         }
         // Directories (by type or by mode bits) are skipped; contiguous files (7) are regular.
         let mut dir_by_mode = raw_block("c/d", b'0', 0);
@@ -414,75 +280,38 @@ mod tests {
         dir_by_mode[148..156].fill(b' ');
         let sum: u32 = dir_by_mode.iter().map(|&x| u32::from(x)).sum();
         dir_by_mode[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
-        let tar = [
-            raw_block("c/", b'5', 0),
-            dir_by_mode,
-            raw_block("c/f", b'7', 1),
-            vec![b'F'; 512],
-            vec![0; 1024],
-        ]
-        .concat();
+        let tar =
+            [raw_block("c/", b'5', 0), dir_by_mode, raw_block("c/f", b'7', 1), vec![b'F'; 512], vec![0; 1024]].concat();
         check(&gzip_helm(&tar), Ok(&["f"]));
     }
 
     #[test]
     fn sizes_and_counts() {
-        let small = Limits {
-            archive_bytes: 10,
-            file_bytes: 4,
-            files: 2,
-            compressed_bytes: 1 << 20,
-        };
+        let small = Limits { archive_bytes: 10, file_bytes: 4, files: 2, compressed_bytes: 1 << 20 };
         let read = |a: &[u8], l: &Limits| read_chart_archive(a, "x.tgz", l).map(|r| r.files.len());
         assert_eq!(read(&tgz(&[("c/a", b"1234")]), &small), Ok(1));
         assert_eq!(
             read(&tgz(&[("c/a", b"12345")]), &small),
-            Err(ArchiveError::FileTooLarge {
-                name: "c/a".into(),
-                limit: 4
-            })
+            Err(ArchiveError::FileTooLarge { name: "c/a".into(), limit: 4 })
         );
         assert_eq!(
-            read(
-                &tgz(&[("c/a", b"1234"), ("c/b", b"1234"), ("c/c", b"")]),
-                &small
-            ),
+            read(&tgz(&[("c/a", b"1234"), ("c/b", b"1234"), ("c/c", b"")]), &small),
             Err(ArchiveError::TooManyFiles { limit: 2 })
         );
         // Total: the declared size must fit in what is left, and the budget must not reach zero.
-        let total = Limits {
-            archive_bytes: 8,
-            file_bytes: 4,
-            files: 10,
-            compressed_bytes: 1 << 20,
-        };
-        assert_eq!(
-            read(&tgz(&[("c/a", b"1234"), ("c/b", b"123")]), &total),
-            Ok(2)
-        );
+        let total = Limits { archive_bytes: 8, file_bytes: 4, files: 10, compressed_bytes: 1 << 20 };
+        assert_eq!(read(&tgz(&[("c/a", b"1234"), ("c/b", b"123")]), &total), Ok(2));
         assert_eq!(
             read(&tgz(&[("c/a", b"1234"), ("c/b", b"1234")]), &total),
             Err(ArchiveError::ArchiveTooLarge { limit: 8 })
         );
         assert_eq!(
-            read(
-                &tgz(&[("c/a", b"1234"), ("c/b", b""), ("c/c", b"1234")]),
-                &total
-            ),
+            read(&tgz(&[("c/a", b"1234"), ("c/b", b""), ("c/c", b"1234")]), &total),
             Err(ArchiveError::ArchiveTooLarge { limit: 8 })
         );
-        let tiny = Limits {
-            compressed_bytes: 10,
-            ..HELM_LIMITS
-        };
+        let tiny = Limits { compressed_bytes: 10, ..HELM_LIMITS };
         let a = tgz(&[("c/a", b"1")]);
-        assert_eq!(
-            read(&a, &tiny),
-            Err(ArchiveError::CompressedTooLarge {
-                size: a.len() as u64,
-                limit: 10
-            })
-        );
+        assert_eq!(read(&a, &tiny), Err(ArchiveError::CompressedTooLarge { size: a.len() as u64, limit: 10 }));
     }
 
     #[test]
@@ -497,81 +326,43 @@ mod tests {
         let limits = HELM_LIMITS;
         assert_eq!(
             read_chart_archive(&gzip_helm(&tar), "x.tgz", &limits),
-            Err(ArchiveError::StreamTooLarge {
-                limit: limits.stream_bytes()
-            })
+            Err(ArchiveError::StreamTooLarge { limit: limits.stream_bytes() })
         );
     }
 
     #[test]
     fn sniffing() {
         let read = |bytes: &[u8], name: &str| read_chart_archive(bytes, name, &HELM_LIMITS);
-        assert_eq!(
-            read(b"a: b\n", "v.yaml"),
-            Err(ArchiveError::YamlNotGzip {
-                name: "v.yaml".into()
-            })
-        );
-        assert_eq!(
-            read(b"a: b\n", "v.yml"),
-            Err(ArchiveError::YamlNotGzip {
-                name: "v.yml".into()
-            })
-        );
+        assert_eq!(read(b"a: b\n", "v.yaml"), Err(ArchiveError::YamlNotGzip { name: "v.yaml".into() }));
+        assert_eq!(read(b"a: b\n", "v.yml"), Err(ArchiveError::YamlNotGzip { name: "v.yml".into() }));
         assert_eq!(
             read(b"a: b\n", "v.tgz"),
-            Err(ArchiveError::NotGzip {
-                name: "v.tgz".into(),
-                content_type: "application/octet-stream"
-            })
+            Err(ArchiveError::NotGzip { name: "v.tgz".into(), content_type: "application/octet-stream" })
         );
         assert_eq!(
             read(&[b'a'; 600], "v.tgz"),
-            Err(ArchiveError::NotGzip {
-                name: "v.tgz".into(),
-                content_type: "text/plain; charset=utf-8"
-            })
+            Err(ArchiveError::NotGzip { name: "v.tgz".into(), content_type: "text/plain; charset=utf-8" })
         );
         assert_eq!(
             read(b"PK\x03\x04rest", "v.tgz"),
-            Err(ArchiveError::NotGzip {
-                name: "v.tgz".into(),
-                content_type: "application/zip"
-            })
+            Err(ArchiveError::NotGzip { name: "v.tgz".into(), content_type: "application/zip" })
         );
-        assert_eq!(
-            read(b"\x1f\x8b\x08", "v.tgz"),
-            Err(ArchiveError::UnexpectedEof)
-        );
+        assert_eq!(read(b"\x1f\x8b\x08", "v.tgz"), Err(ArchiveError::UnexpectedEof));
     }
 
     #[test]
     fn bom_mtime_and_top_dir() {
-        let e = [TarEntry {
-            path: "top/Chart.yaml",
-            data: b"\xEF\xBB\xBFname: c\n",
-            mtime: -7,
-        }];
+        let e = [TarEntry { path: "top/Chart.yaml", data: b"\xEF\xBB\xBFname: c\n", mtime: -7 }];
         let got = read_chart_archive(&gzip_helm(&write_tar(&e)), "x.tgz", &HELM_LIMITS).unwrap();
         assert_eq!(got.top_dir, "top");
-        assert_eq!(
-            got.files,
-            vec![ArchiveFile {
-                path: "Chart.yaml".into(),
-                data: b"name: c\n".to_vec(),
-                mtime: -7
-            }]
-        );
+        assert_eq!(got.files, vec![ArchiveFile { path: "Chart.yaml".into(), data: b"name: c\n".to_vec(), mtime: -7 }]);
     }
 
     #[test]
     fn no_files() {
         check(&gzip_helm(&[0; 1024]), Err(ArchiveError::NoFiles));
         check(&gzip_helm(&[]), Err(ArchiveError::NoFiles));
-        check(
-            &gzip_helm(&[raw_block("c/", b'5', 0), vec![0; 1024]].concat()),
-            Err(ArchiveError::NoFiles),
-        );
+        check(&gzip_helm(&[raw_block("c/", b'5', 0), vec![0; 1024]].concat()), Err(ArchiveError::NoFiles));
     }
 
     #[test]

@@ -5,12 +5,7 @@ enum Sig {
     /// Case-insensitive HTML tag after leading whitespace, followed by space or `>`.
     Html(&'static [u8]),
     /// `data & mask == pat`, optionally after leading whitespace.
-    Masked {
-        mask: &'static [u8],
-        pat: &'static [u8],
-        skip_ws: bool,
-        ct: &'static str,
-    },
+    Masked { mask: &'static [u8], pat: &'static [u8], skip_ws: bool, ct: &'static str },
     /// Prefix match.
     Exact(&'static [u8], &'static str),
     /// ISO base media (`ftyp` box naming an `mp4` brand).
@@ -97,34 +92,16 @@ impl Sig {
                 if d.len() < tag.len() + 1 {
                     return None;
                 }
-                let same = tag.iter().zip(d).all(|(&t, &b)| {
-                    if t.is_ascii_uppercase() {
-                        b & 0xDF == t
-                    } else {
-                        b == t
-                    }
-                });
+                let same =
+                    tag.iter().zip(d).all(|(&t, &b)| if t.is_ascii_uppercase() { b & 0xDF == t } else { b == t });
                 (same && matches!(d[tag.len()], b' ' | b'>')).then_some("text/html; charset=utf-8")
             }
-            Sig::Masked {
-                mask,
-                pat,
-                skip_ws,
-                ct,
-            } => {
-                let d = if *skip_ws {
-                    &data[first_non_ws..]
-                } else {
-                    data
-                };
+            Sig::Masked { mask, pat, skip_ws, ct } => {
+                let d = if *skip_ws { &data[first_non_ws..] } else { data };
                 if d.len() < pat.len() {
                     return None;
                 }
-                pat.iter()
-                    .zip(mask.iter())
-                    .zip(d)
-                    .all(|((&p, &m), &b)| b & m == p)
-                    .then_some(*ct)
+                pat.iter().zip(mask.iter()).zip(d).all(|((&p, &m), &b)| b & m == p).then_some(*ct)
             }
             Sig::Exact(prefix, ct) => data.starts_with(prefix).then_some(*ct),
             Sig::Mp4 => {
@@ -143,12 +120,7 @@ impl Sig {
             }
             Sig::Text => data[first_non_ws..]
                 .iter()
-                .all(|&b| {
-                    !(b <= 0x08
-                        || b == 0x0B
-                        || (0x0E..=0x1A).contains(&b)
-                        || (0x1C..=0x1F).contains(&b))
-                })
+                .all(|&b| !(b <= 0x08 || b == 0x0B || (0x0E..=0x1A).contains(&b) || (0x1C..=0x1F).contains(&b)))
                 .then_some("text/plain; charset=utf-8"),
         }
     }
@@ -159,10 +131,7 @@ impl Sig {
 pub fn detect_content_type(data: &[u8]) -> &'static str {
     let data = &data[..data.len().min(512)];
     let first_non_ws = data.iter().position(|&b| !is_ws(b)).unwrap_or(data.len());
-    SIGNATURES
-        .iter()
-        .find_map(|sig| sig.matches(data, first_non_ws))
-        .unwrap_or("application/octet-stream")
+    SIGNATURES.iter().find_map(|sig| sig.matches(data, first_non_ws)).unwrap_or("application/octet-stream")
 }
 
 /// What helm's `EnsureArchive` sniffs: the first 512 bytes of the file, zero-padded to 512 (it reads
@@ -188,10 +157,7 @@ mod tests {
         // Cases from Go's net/http/sniff_test.go.
         check(b"", "text/plain; charset=utf-8");
         check(b"\x01\x02\x03", "application/octet-stream");
-        check(
-            b"<HtMl><bOdY>blah blah blah</body></html>",
-            "text/html; charset=utf-8",
-        );
+        check(b"<HtMl><bOdY>blah blah blah</body></html>", "text/html; charset=utf-8");
         check(b"\n<?xml!", "text/xml; charset=utf-8");
         check(b"   <!DOCTYPE HTML>...", "text/html; charset=utf-8");
         check(b"<BODY", "text/plain; charset=utf-8"); // tag needs a terminator
@@ -200,10 +166,7 @@ mod tests {
         check(b"GIF87a", "image/gif");
         check(b"\x89PNG\x0D\x0A\x1A\x0A", "image/png");
         check(b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio/wave");
-        check(
-            b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom<\x06t\xbfmdat",
-            "video/mp4",
-        );
+        check(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom<\x06t\xbfmdat", "video/mp4");
         check(b"PK\x03\x04\x14\x00", "application/zip");
         check(b"\x1F\x8B\x08\x00", "application/x-gzip");
         check(b"\x00asm\x01\x00", "application/wasm");

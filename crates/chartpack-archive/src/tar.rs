@@ -60,10 +60,7 @@ impl Parser {
         };
         let last = field.iter().rposition(|b| !is_pad(b)).unwrap_or(first);
         let trimmed = &field[first..=last];
-        let digits = &trimmed[..trimmed
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(trimmed.len())];
+        let digits = &trimmed[..trimmed.iter().position(|&b| b == 0).unwrap_or(trimmed.len())];
         let mut x: u64 = 0;
         for &d in digits {
             if !(b'0'..=b'7').contains(&d) {
@@ -131,11 +128,7 @@ fn parse_pax_time(s: &[u8]) -> Option<i64> {
         return None;
     }
     let nanos_nonzero = frac.iter().take(9).any(|&d| d != b'0');
-    Some(if nanos_nonzero && s.first() == Some(&b'-') {
-        secs.checked_sub(1)?
-    } else {
-        secs
-    })
+    Some(if nanos_nonzero && s.first() == Some(&b'-') { secs.checked_sub(1)? } else { secs })
 }
 
 /// Go's `validPAXRecord`.
@@ -158,10 +151,7 @@ fn parse_pax(mut body: &[u8]) -> Result<PaxRecords, ArchiveError> {
     let mut records: PaxRecords = Vec::new();
     let mut sparse_map = 0usize;
     while !body.is_empty() {
-        let space = body
-            .iter()
-            .position(|&b| b == b' ')
-            .ok_or(ArchiveError::TarHeader)?;
+        let space = body.iter().position(|&b| b == b' ').ok_or(ArchiveError::TarHeader)?;
         let n = parse_i64(&body[..space]).ok_or(ArchiveError::TarHeader)?;
         if n < 5 || n as u64 > body.len() as u64 {
             return Err(ArchiveError::TarHeader);
@@ -174,10 +164,7 @@ fn parse_pax(mut body: &[u8]) -> Result<PaxRecords, ArchiveError> {
             return Err(ArchiveError::TarHeader);
         }
         let rec = &body[space + 1..n - 1];
-        let eq = rec
-            .iter()
-            .position(|&b| b == b'=')
-            .ok_or(ArchiveError::TarHeader)?;
+        let eq = rec.iter().position(|&b| b == b'=').ok_or(ArchiveError::TarHeader)?;
         let (key, value) = (&rec[..eq], &rec[eq + 1..]);
         if !valid_pax_record(key, value) {
             return Err(ArchiveError::TarHeader);
@@ -185,11 +172,8 @@ fn parse_pax(mut body: &[u8]) -> Result<PaxRecords, ArchiveError> {
         body = &body[n..];
         match key {
             b"GNU.sparse.offset" | b"GNU.sparse.numbytes" => {
-                let want: &[u8] = if sparse_map.is_multiple_of(2) {
-                    b"GNU.sparse.offset"
-                } else {
-                    b"GNU.sparse.numbytes"
-                };
+                let want: &[u8] =
+                    if sparse_map.is_multiple_of(2) { b"GNU.sparse.offset" } else { b"GNU.sparse.numbytes" };
                 if key != want || value.contains(&b',') {
                     return Err(ArchiveError::TarHeader);
                 }
@@ -236,11 +220,7 @@ fn merge_pax(entry: &mut RawEntry, records: &[(Vec<u8>, Vec<u8>)]) -> Result<(),
 
 impl<S: Source> TarReader<S> {
     pub(crate) fn new(src: S) -> Self {
-        TarReader {
-            src,
-            remaining: 0,
-            pad: 0,
-        }
+        TarReader { src, remaining: 0, pad: 0 }
     }
 
     /// The underlying source (to drain it after the end-of-archive marker).
@@ -272,9 +252,7 @@ impl<S: Source> TarReader<S> {
             if chunk.is_empty() {
                 break;
             }
-            let k = usize::try_from(n - done)
-                .unwrap_or(usize::MAX)
-                .min(chunk.len());
+            let k = usize::try_from(n - done).unwrap_or(usize::MAX).min(chunk.len());
             self.src.consume(k);
             done += k as u64;
         }
@@ -303,8 +281,7 @@ impl<S: Source> TarReader<S> {
     /// Reads the whole data of the current entry into a new vector. The capacity grows with the
     /// data actually read, never with the declared size.
     pub(crate) fn read_entry_data(&mut self) -> Result<Vec<u8>, ArchiveError> {
-        let mut out =
-            Vec::with_capacity(usize::try_from(self.remaining.min(64 << 10)).unwrap_or(0));
+        let mut out = Vec::with_capacity(usize::try_from(self.remaining.min(64 << 10)).unwrap_or(0));
         self.read_data(self.remaining, &mut out)?;
         Ok(out)
     }
@@ -373,11 +350,7 @@ impl<S: Source> TarReader<S> {
                         entry.name = long_name;
                     }
                     if entry.typeflag == 0 {
-                        entry.typeflag = if entry.name.ends_with(b"/") {
-                            b'5'
-                        } else {
-                            b'0'
-                        };
+                        entry.typeflag = if entry.name.ends_with(b"/") { b'5' } else { b'0' };
                     }
                     self.expect_data(entry.typeflag, entry.size)?;
                     return Ok(Some(entry));
@@ -537,11 +510,7 @@ mod tests {
                 .map(|(e, d)| (String::from_utf8_lossy(&e.name).into_owned(), e.typeflag, d))
                 .collect::<Vec<_>>()
         });
-        let want = want.map(|v| {
-            v.into_iter()
-                .map(|(n, t, d)| (n.to_owned(), t, d.to_vec()))
-                .collect::<Vec<_>>()
-        });
+        let want = want.map(|v| v.into_iter().map(|(n, t, d)| (n.to_owned(), t, d.to_vec())).collect::<Vec<_>>());
         assert_eq!(got, want);
     }
 
@@ -550,47 +519,15 @@ mod tests {
         let long = format!("c/{}/{}", "d".repeat(80), "f".repeat(80));
         let unsplittable = format!("c/{}", "x".repeat(120));
         let tar = write_tar(&[
-            TarEntry {
-                path: "c/Chart.yaml",
-                data: b"name: c\n",
-                mtime: 1,
-            },
-            TarEntry {
-                path: &long,
-                data: b"",
-                mtime: 2,
-            },
-            TarEntry {
-                path: &unsplittable,
-                data: b"u",
-                mtime: 3,
-            },
-            TarEntry {
-                path: "c/héllo",
-                data: b"h",
-                mtime: -5,
-            },
-            TarEntry {
-                path: "c/future",
-                data: b"f",
-                mtime: 1 << 40,
-            },
+            TarEntry { path: "c/Chart.yaml", data: b"name: c\n", mtime: 1 },
+            TarEntry { path: &long, data: b"", mtime: 2 },
+            TarEntry { path: &unsplittable, data: b"u", mtime: 3 },
+            TarEntry { path: "c/héllo", data: b"h", mtime: -5 },
+            TarEntry { path: "c/future", data: b"f", mtime: 1 << 40 },
         ]);
         let got = entries(&tar).unwrap();
-        let names: Vec<_> = got
-            .iter()
-            .map(|(e, _)| String::from_utf8(e.name.clone()).unwrap())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "c/Chart.yaml",
-                long.as_str(),
-                unsplittable.as_str(),
-                "c/héllo",
-                "c/future"
-            ]
-        );
+        let names: Vec<_> = got.iter().map(|(e, _)| String::from_utf8(e.name.clone()).unwrap()).collect();
+        assert_eq!(names, ["c/Chart.yaml", long.as_str(), unsplittable.as_str(), "c/héllo", "c/future"]);
         let mtimes: Vec<_> = got.iter().map(|(e, _)| e.mtime).collect();
         assert_eq!(mtimes, [1, 2, 3, -5, 1 << 40]);
         assert_eq!(got[0].1, b"name: c\n");
@@ -598,11 +535,7 @@ mod tests {
 
     #[test]
     fn end_of_archive_variants() {
-        let file = [
-            block(b"c/a", b'0', b"00000000001\0", b"ustar\0"),
-            padded(b"A"),
-        ]
-        .concat();
+        let file = [block(b"c/a", b'0', b"00000000001\0", b"ustar\0"), padded(b"A")].concat();
         let one = |rest: &[u8]| [file.clone(), rest.to_vec()].concat();
         let ok = Ok(vec![("c/a", b'0', &b"A"[..])]);
         check(&one(&[]), ok.clone()); // no end blocks at all
@@ -610,11 +543,8 @@ mod tests {
         check(&one(&[0; 1024]), ok.clone());
         check(&one(&[0; 10240]), ok.clone()); // record padding is never read
         check(&one(&[0; 100]), Err(ArchiveError::UnexpectedEof)); // partial block
-        check(
-            &one(&[[0; 512], [1; 512]].concat()),
-            Err(ArchiveError::TarHeader),
-        ); // zero then non-zero
-           // EOF inside padding is a clean end (Go's tryReadFull); EOF inside data is not.
+        check(&one(&[[0; 512], [1; 512]].concat()), Err(ArchiveError::TarHeader)); // zero then non-zero
+                                                                                   // EOF inside padding is a clean end (Go's tryReadFull); EOF inside data is not.
         check(&file[..513], ok.clone());
         check(&file[..512], Err(ArchiveError::UnexpectedEof));
         check(&[], Ok(vec![]));
@@ -625,48 +555,21 @@ mod tests {
         let mut b = block(b"c/a", b'0', b"00000000000\0", b"ustar\0");
         b[0] ^= 1; // checksum mismatch
         check(&b, Err(ArchiveError::TarHeader));
+        check(&block(b"c/a", b'0', b"0000000009\0\0", b"ustar\0"), Err(ArchiveError::TarHeader)); // not octal
+        check(&block(b"c/a", b'0', b"  1 \0\0\0\0\0\0\0\0", b"ustar\0"), Err(ArchiveError::UnexpectedEof)); // size 1, no data
         check(
-            &block(b"c/a", b'0', b"0000000009\0\0", b"ustar\0"),
-            Err(ArchiveError::TarHeader),
-        ); // not octal
-        check(
-            &block(b"c/a", b'0', b"  1 \0\0\0\0\0\0\0\0", b"ustar\0"),
-            Err(ArchiveError::UnexpectedEof),
-        ); // size 1, no data
-        check(
-            &[
-                block(b"c/a", b'0', b"\x80\0\0\0\0\0\0\0\0\0\0\x02", b"ustar\0"),
-                padded(b"xy"),
-            ]
-            .concat(),
+            &[block(b"c/a", b'0', b"\x80\0\0\0\0\0\0\0\0\0\0\x02", b"ustar\0"), padded(b"xy")].concat(),
             Ok(vec![("c/a", b'0', &b"xy"[..])]),
         ); // base-256 size
         check(
-            &block(
-                b"c/a",
-                b'0',
-                b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff",
-                b"ustar\0",
-            ),
+            &block(b"c/a", b'0', b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", b"ustar\0"),
             Err(ArchiveError::TarHeader),
         ); // size -1
            // V7 (no magic), GNU magic, legacy NUL typeflag.
-        check(
-            &block(b"c/v7", b'0', b"0\0", b""),
-            Ok(vec![("c/v7", b'0', &b""[..])]),
-        );
-        check(
-            &block(b"c/gnu", b'0', b"0\0", b"ustar  \0"),
-            Ok(vec![("c/gnu", b'0', &b""[..])]),
-        );
-        check(
-            &block(b"c/old", 0, b"0\0", b"ustar\0"),
-            Ok(vec![("c/old", b'0', &b""[..])]),
-        );
-        check(
-            &block(b"c/dir/", 0, b"0\0", b"ustar\0"),
-            Ok(vec![("c/dir/", b'5', &b""[..])]),
-        );
+        check(&block(b"c/v7", b'0', b"0\0", b""), Ok(vec![("c/v7", b'0', &b""[..])]));
+        check(&block(b"c/gnu", b'0', b"0\0", b"ustar  \0"), Ok(vec![("c/gnu", b'0', &b""[..])]));
+        check(&block(b"c/old", 0, b"0\0", b"ustar\0"), Ok(vec![("c/old", b'0', &b""[..])]));
+        check(&block(b"c/dir/", 0, b"0\0", b"ustar\0"), Ok(vec![("c/dir/", b'5', &b""[..])]));
     }
 
     #[test]
@@ -679,14 +582,7 @@ mod tests {
             padded(b"A"),
         ]
         .concat();
-        check(
-            &tar,
-            Ok(vec![
-                ("c/d/", b'5', &b""[..]),
-                ("c/l", b'2', &b""[..]),
-                ("c/a", b'0', &b"A"[..]),
-            ]),
-        );
+        check(&tar, Ok(vec![("c/d/", b'5', &b""[..]), ("c/l", b'2', &b""[..]), ("c/a", b'0', &b"A"[..])]));
     }
 
     #[test]
@@ -698,12 +594,7 @@ mod tests {
         let long = format!("c/{}", "l".repeat(300));
         let body = [long.as_bytes(), b"\0"].concat();
         let tar = [
-            block(
-                b"././@LongLink",
-                b'L',
-                format!("{:011o}\0", body.len()).as_bytes(),
-                b"ustar  \0",
-            ),
+            block(b"././@LongLink", b'L', format!("{:011o}\0", body.len()).as_bytes(), b"ustar  \0"),
             padded(&body),
             block(b"c/short", b'0', b"0\0", b"ustar  \0"),
         ]
@@ -714,34 +605,18 @@ mod tests {
     #[test]
     fn pax_headers() {
         let pax = |records: &[u8], t: u8| {
-            [
-                block(
-                    b"c/PaxHeaders.0/x",
-                    t,
-                    format!("{:011o}\0", records.len()).as_bytes(),
-                    b"ustar\0",
-                ),
-                padded(records),
-            ]
-            .concat()
+            [block(b"c/PaxHeaders.0/x", t, format!("{:011o}\0", records.len()).as_bytes(), b"ustar\0"), padded(records)]
+                .concat()
         };
         let file = block(b"c/x", b'0', b"00000000001\0", b"ustar\0");
         let one = |records: &[u8]| [pax(records, b'x'), file.clone(), padded(b"Q")].concat();
-        check(
-            &one(b"15 path=c/real\n"),
-            Ok(vec![("c/real", b'0', &b"Q"[..])]),
-        );
+        check(&one(b"15 path=c/real\n"), Ok(vec![("c/real", b'0', &b"Q"[..])]));
         check(&one(b"10 size=2\n"), Ok(vec![("c/x", b'0', &b"Q\0"[..])])); // PAX size wins over the header's
         check(&one(b"12 size=600\n"), Err(ArchiveError::UnexpectedEof)); // … even past the end of the stream
         check(&one(b"8 path=\n"), Ok(vec![("c/x", b'0', &b"Q"[..])])); // empty value keeps the header's
-        for bad in [
-            &b"15 path=c/real"[..],
-            b"99 path=c/real\n",
-            b"3 a\n",
-            b"x path=c\n",
-            b"7 =abc\n",
-            b"13 mtime=abc\n",
-        ] {
+        for bad in
+            [&b"15 path=c/real"[..], b"99 path=c/real\n", b"3 a\n", b"x path=c\n", b"7 =abc\n", b"13 mtime=abc\n"]
+        {
             check(&one(bad), Err(ArchiveError::TarHeader));
         }
         // Global headers come back as entries of type g; their records do not apply to the next file.
@@ -751,24 +626,12 @@ mod tests {
         );
         // Over 1 MiB of records.
         let huge = [
-            block(
-                b"h",
-                b'x',
-                format!("{:011o}\0", (1 << 20) + 1).as_bytes(),
-                b"ustar\0",
-            ),
+            block(b"h", b'x', format!("{:011o}\0", (1 << 20) + 1).as_bytes(), b"ustar\0"),
             vec![b'9'; (1 << 20) + 512],
         ]
         .concat();
         check(&huge, Err(ArchiveError::TarFieldTooLong));
-        let mut sparse = RawEntry {
-            typeflag: b'0',
-            name: vec![],
-            mode: 0,
-            size: 0,
-            mtime: 0,
-            pax_sparse: false,
-        };
+        let mut sparse = RawEntry { typeflag: b'0', name: vec![], mode: 0, size: 0, mtime: 0, pax_sparse: false };
         merge_pax(&mut sparse, &parse_pax(b"22 GNU.sparse.major=1\n").unwrap()).unwrap();
         assert!(sparse.pax_sparse);
     }
@@ -793,14 +656,7 @@ mod tests {
 
     #[test]
     fn dir_detection() {
-        let e = |typeflag, mode| RawEntry {
-            typeflag,
-            name: vec![],
-            mode,
-            size: 0,
-            mtime: 0,
-            pax_sparse: false,
-        };
+        let e = |typeflag, mode| RawEntry { typeflag, name: vec![], mode, size: 0, mtime: 0, pax_sparse: false };
         assert!(e(b'5', 0o755).is_dir());
         assert!(e(b'0', 0o040755).is_dir()); // mode bits alone make a directory for helm
         assert!(!e(b'0', 0o100644).is_dir());

@@ -63,10 +63,7 @@ impl Helm {
             .env("HELM_CACHE_HOME", self.home.join("cache"))
             .env("HELM_DATA_HOME", self.home.join("data"))
             .env("HELM_REGISTRY_CONFIG", self.home.join("registry.json"))
-            .env(
-                "HELM_REPOSITORY_CONFIG",
-                self.home.join("repositories.yaml"),
-            )
+            .env("HELM_REPOSITORY_CONFIG", self.home.join("repositories.yaml"))
             .env("KUBECONFIG", self.home.join("no-kubeconfig"))
             .output()
             .expect("helm runs");
@@ -84,20 +81,14 @@ impl Helm {
         if ok {
             Ok(())
         } else {
-            Err(err
-                .trim_end()
-                .strip_prefix("Error: ")
-                .unwrap_or(err.trim_end())
-                .to_owned())
+            Err(err.trim_end().strip_prefix("Error: ").unwrap_or(err.trim_end()).to_owned())
         }
     }
 }
 
 /// A fresh directory under the target dir's tmp (or the system temp dir).
 fn scratch(name: &str) -> PathBuf {
-    let base = option_env!("CARGO_TARGET_TMPDIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
+    let base = option_env!("CARGO_TARGET_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
     let dir = base.join(format!("chartpack-archive-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
@@ -106,21 +97,9 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Rewrites what `read_chart_archive` read from a helm archive with `write_tar`.
 fn rewrite(archive: &ReadArchive) -> Vec<u8> {
-    let paths: Vec<String> = archive
-        .files
-        .iter()
-        .map(|f| format!("{}/{}", archive.top_dir, f.path))
-        .collect();
-    let entries: Vec<TarEntry<'_>> = archive
-        .files
-        .iter()
-        .zip(&paths)
-        .map(|(f, p)| TarEntry {
-            path: p,
-            data: &f.data,
-            mtime: f.mtime,
-        })
-        .collect();
+    let paths: Vec<String> = archive.files.iter().map(|f| format!("{}/{}", archive.top_dir, f.path)).collect();
+    let entries: Vec<TarEntry<'_>> =
+        archive.files.iter().zip(&paths).map(|(f, p)| TarEntry { path: p, data: &f.data, mtime: f.mtime }).collect();
     write_tar(&entries)
 }
 
@@ -128,20 +107,12 @@ fn rewrite(archive: &ReadArchive) -> Vec<u8> {
 /// and that the gzip framing up to the DEFLATE data is helm's.
 #[track_caller]
 fn check_same_as_helm(helm_tgz: &[u8], what: &str) {
-    assert_eq!(
-        &helm_tgz[..HELM_GZIP_HEADER.len()],
-        HELM_GZIP_HEADER,
-        "{what}: gzip header"
-    );
+    assert_eq!(&helm_tgz[..HELM_GZIP_HEADER.len()], HELM_GZIP_HEADER, "{what}: gzip header");
     let helm_tar = gunzip(helm_tgz, 1 << 30).expect("helm archive gunzips");
     let read = read_chart_archive(helm_tgz, what, &HELM_LIMITS).expect("helm archive reads");
     let ours = rewrite(&read);
     if ours != helm_tar {
-        let at = ours
-            .iter()
-            .zip(&helm_tar)
-            .position(|(a, b)| a != b)
-            .unwrap_or(ours.len().min(helm_tar.len()));
+        let at = ours.iter().zip(&helm_tar).position(|(a, b)| a != b).unwrap_or(ours.len().min(helm_tar.len()));
         let block = at / 512 * 512;
         panic!(
             "{what}: tar differs at byte {at} (block {block}, lengths {} vs helm {})\nours: {:?}\nhelm: {:?}",
@@ -152,11 +123,7 @@ fn check_same_as_helm(helm_tgz: &[u8], what: &str) {
         );
     }
     // And our full archive decodes to the same stream.
-    assert_eq!(
-        gunzip(&gzip_helm(&ours), 1 << 30).expect("ours gunzips"),
-        helm_tar,
-        "{what}"
-    );
+    assert_eq!(gunzip(&gzip_helm(&ours), 1 << 30).expect("ours gunzips"), helm_tar, "{what}");
 }
 
 // ---- writing: byte-identical to helm --------------------------------------------------------------
@@ -167,12 +134,7 @@ fn writes_helm_golden_odd_names_byte_for_byte() {
     check_same_as_helm(golden, "testdata/odd-names-0.1.0.tgz");
     let read = read_chart_archive(golden, "odd-names-0.1.0.tgz", &HELM_LIMITS).expect("reads");
     // The mtimes helm rounded: .4 down, .5 and .6 up; out-of-range ones kept through PAX.
-    let mtime = |suffix: &str| {
-        read.files
-            .iter()
-            .find(|f| f.path.ends_with(suffix))
-            .map(|f| f.mtime)
-    };
+    let mtime = |suffix: &str| read.files.iter().find(|f| f.path.ends_with(suffix)).map(|f| f.mtime);
     assert_eq!(mtime("frac4.txt"), Some(1_577_836_800));
     assert_eq!(mtime("frac5.txt"), Some(1_577_836_801));
     assert_eq!(mtime("frac6.txt"), Some(1_577_836_801));
@@ -197,10 +159,7 @@ fn writes_corpus_helm_archives_byte_for_byte() {
             Ok(tar) if tar.len() >= 512 && &tar[100..108] == b"0000644\0" => {}
             _ => continue,
         }
-        let name = path
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         if read_chart_archive(&bytes, &name, &HELM_LIMITS).is_err() {
             continue;
         }
@@ -232,10 +191,7 @@ fn writes_like_live_helm() {
     assert!(status.success(), "regen.sh --build-only");
     let (ok, _, err) = helm.run(&dir, &["create", "starter"]);
     assert!(ok, "helm create: {err}");
-    for (chart, archive) in [
-        ("odd-names", "odd-names-0.1.0.tgz"),
-        ("starter", "starter-0.1.0.tgz"),
-    ] {
+    for (chart, archive) in [("odd-names", "odd-names-0.1.0.tgz"), ("starter", "starter-0.1.0.tgz")] {
         let (ok, _, err) = helm.run(&dir, &["package", chart]);
         assert!(ok, "helm package {chart}: {err}");
         let helm_tgz = std::fs::read(dir.join(archive)).expect("read helm archive");
@@ -253,11 +209,7 @@ fn writes_like_live_helm() {
     // The archive we write for the same entries is the same file helm wrote in the golden.
     let golden = include_bytes!("../testdata/odd-names-0.1.0.tgz");
     let live = std::fs::read(dir.join("odd-names-0.1.0.tgz")).expect("read");
-    assert_eq!(
-        gunzip(&live, 1 << 30).ok(),
-        gunzip(golden, 1 << 30).ok(),
-        "golden is stale: run testdata/regen.sh"
-    );
+    assert_eq!(gunzip(&live, 1 << 30).ok(), gunzip(golden, 1 << 30).ok(), "golden is stale: run testdata/regen.sh");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -341,16 +293,9 @@ fn corpus_archives() {
     ];
     let listed: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
     for entry in std::fs::read_dir(corpus.join("archives")).expect("list corpus") {
-        let name = entry
-            .expect("dir entry")
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+        let name = entry.expect("dir entry").file_name().to_string_lossy().into_owned();
         if !name.ends_with(".prov") && !name.ends_with(".pub") {
-            assert!(
-                listed.contains(&name.as_str()),
-                "corpus archive {name} is not in the table"
-            );
+            assert!(listed.contains(&name.as_str()), "corpus archive {name} is not in the table");
         }
     }
     for (name, want) in table {
@@ -358,16 +303,8 @@ fn corpus_archives() {
         // helm ran as `helm show chart archives/<file>` and printed that path.
         let display = format!("archives/{name}");
         let got = read_chart_archive(&bytes, &display, &HELM_LIMITS);
-        let golden_err = std::fs::read_to_string(
-            corpus
-                .join("golden/archives")
-                .join(name)
-                .join("show-chart.err"),
-        )
-        .ok();
-        let helm_msg = golden_err
-            .as_deref()
-            .map(|e| e.trim_end().trim_start_matches("Error: ").to_owned());
+        let golden_err = std::fs::read_to_string(corpus.join("golden/archives").join(name).join("show-chart.err")).ok();
+        let helm_msg = golden_err.as_deref().map(|e| e.trim_end().trim_start_matches("Error: ").to_owned());
         match (want, &got) {
             (Reads, Ok(a)) => {
                 assert!(!a.files.is_empty(), "{name}");
@@ -423,12 +360,7 @@ fn is_archive_message(msg: &str) -> bool {
 /// Raw tar building blocks for archives `write_tar` never writes.
 mod raw {
     /// A header block; `fields` overrides byte ranges; the checksum is computed unless `bad_sum`.
-    pub(super) fn header(
-        name: &[u8],
-        typeflag: u8,
-        size: u64,
-        fields: &[(usize, &[u8])],
-    ) -> Vec<u8> {
+    pub(super) fn header(name: &[u8], typeflag: u8, size: u64, fields: &[(usize, &[u8])]) -> Vec<u8> {
         let mut b = vec![0u8; 512];
         b[..name.len().min(100)].copy_from_slice(&name[..name.len().min(100)]);
         b[100..108].copy_from_slice(b"0000644\0");
@@ -461,11 +393,7 @@ mod raw {
     }
 
     pub(super) fn pax(typeflag: u8, records: &[u8]) -> Vec<u8> {
-        [
-            header(b"c/PaxHeaders.0/x", typeflag, records.len() as u64, &[]),
-            data(records),
-        ]
-        .concat()
+        [header(b"c/PaxHeaders.0/x", typeflag, records.len() as u64, &[]), data(records)].concat()
     }
 
     pub(super) fn end() -> Vec<u8> {
@@ -490,29 +418,13 @@ fn differential_cases() -> Vec<(&'static str, Vec<u8>, Rel)> {
     let gz = |parts: &[Vec<u8>]| gzip_helm(&parts.concat());
     let mib5 = vec![b'z'; 5 << 20];
     vec![
-        (
-            "plain",
-            gz(&[chart(), file("c/templates/cm.yaml", b"a: b\n"), end()]),
-            Rel::Same,
-        ),
+        ("plain", gz(&[chart(), file("c/templates/cm.yaml", b"a: b\n"), end()]), Rel::Same),
         ("no end blocks", gz(&[chart()]), Rel::Same),
         ("one end block", gz(&[chart(), vec![0; 512]]), Rel::Same),
         ("partial end block", gz(&[chart(), vec![0; 100]]), Rel::Same),
-        (
-            "zero then garbage block",
-            gz(&[chart(), vec![0; 512], vec![1; 512]]),
-            Rel::Same,
-        ),
-        (
-            "truncated data",
-            gz(&[chart(), header(b"c/x", b'0', 4000, &[]), vec![b'x'; 1000]]),
-            Rel::Same,
-        ),
-        (
-            "truncated in padding",
-            gz(&[chart(), header(b"c/x", b'0', 10, &[]), vec![b'x'; 100]]),
-            Rel::Same,
-        ),
+        ("zero then garbage block", gz(&[chart(), vec![0; 512], vec![1; 512]]), Rel::Same),
+        ("truncated data", gz(&[chart(), header(b"c/x", b'0', 4000, &[]), vec![b'x'; 1000]]), Rel::Same),
+        ("truncated in padding", gz(&[chart(), header(b"c/x", b'0', 10, &[]), vec![b'x'; 100]]), Rel::Same),
         (
             "bad checksum",
             gz(&[
@@ -526,108 +438,31 @@ fn differential_cases() -> Vec<(&'static str, Vec<u8>, Rel)> {
             ]),
             Rel::Same,
         ),
-        (
-            "bad octal size",
-            gz(&[
-                chart(),
-                header(b"c/x", b'0', 0, &[(124, b"0000000000x\0")]),
-                end(),
-            ]),
-            Rel::Same,
-        ),
-        (
-            "bad devmajor",
-            gz(&[chart(), header(b"c/x", b'0', 0, &[(329, b"zz")]), end()]),
-            Rel::Same,
-        ),
+        ("bad octal size", gz(&[chart(), header(b"c/x", b'0', 0, &[(124, b"0000000000x\0")]), end()]), Rel::Same),
+        ("bad devmajor", gz(&[chart(), header(b"c/x", b'0', 0, &[(329, b"zz")]), end()]), Rel::Same),
         (
             "base-256 size",
-            gz(&[
-                chart(),
-                header(b"c/x", b'0', 0, &[(124, b"\x80\0\0\0\0\0\0\0\0\0\0\x03")]),
-                data(b"abc"),
-                end(),
-            ]),
+            gz(&[chart(), header(b"c/x", b'0', 0, &[(124, b"\x80\0\0\0\0\0\0\0\0\0\0\x03")]), data(b"abc"), end()]),
             Rel::Same,
         ),
-        (
-            "negative size",
-            gz(&[
-                chart(),
-                header(b"c/x", b'0', 0, &[(124, &[0xff; 12])]),
-                end(),
-            ]),
-            Rel::Same,
-        ),
-        (
-            "v7 header",
-            gz(&[
-                chart(),
-                header(b"c/v7", b'0', 1, &[(257, &[0; 8])]),
-                data(b"7"),
-                end(),
-            ]),
-            Rel::Same,
-        ),
-        (
-            "gnu header",
-            gz(&[
-                chart(),
-                header(b"c/g", b'0', 1, &[(257, b"ustar  \0")]),
-                data(b"g"),
-                end(),
-            ]),
-            Rel::Same,
-        ),
-        (
-            "star header",
-            gz(&[
-                chart(),
-                header(b"c/s", b'0', 1, &[(508, b"tar\0")]),
-                data(b"s"),
-                end(),
-            ]),
-            Rel::Same,
-        ),
+        ("negative size", gz(&[chart(), header(b"c/x", b'0', 0, &[(124, &[0xff; 12])]), end()]), Rel::Same),
+        ("v7 header", gz(&[chart(), header(b"c/v7", b'0', 1, &[(257, &[0; 8])]), data(b"7"), end()]), Rel::Same),
+        ("gnu header", gz(&[chart(), header(b"c/g", b'0', 1, &[(257, b"ustar  \0")]), data(b"g"), end()]), Rel::Same),
+        ("star header", gz(&[chart(), header(b"c/s", b'0', 1, &[(508, b"tar\0")]), data(b"s"), end()]), Rel::Same),
         (
             "prefix field",
-            gz(&[
-                header(b"Chart.yaml", b'0', CHART_YAML.len() as u64, &[(345, b"c")]),
-                data(CHART_YAML),
-                end(),
-            ]),
+            gz(&[header(b"Chart.yaml", b'0', CHART_YAML.len() as u64, &[(345, b"c")]), data(CHART_YAML), end()]),
             Rel::Same,
         ),
-        (
-            "legacy NUL typeflag",
-            gz(&[chart(), header(b"c/old", 0, 1, &[]), data(b"o"), end()]),
-            Rel::Same,
-        ),
-        (
-            "legacy NUL typeflag dir",
-            gz(&[chart(), header(b"c/old/", 0, 0, &[]), end()]),
-            Rel::Same,
-        ),
-        (
-            "dir with size",
-            gz(&[header(b"c/", b'5', 700, &[]), chart(), end()]),
-            Rel::Same,
-        ),
+        ("legacy NUL typeflag", gz(&[chart(), header(b"c/old", 0, 1, &[]), data(b"o"), end()]), Rel::Same),
+        ("legacy NUL typeflag dir", gz(&[chart(), header(b"c/old/", 0, 0, &[]), end()]), Rel::Same),
+        ("dir with size", gz(&[header(b"c/", b'5', 700, &[]), chart(), end()]), Rel::Same),
         (
             "dir by mode with data",
-            gz(&[
-                chart(),
-                header(b"c/d", b'0', 3, &[(100, b"0040755\0")]),
-                data(b"ddd"),
-                end(),
-            ]),
+            gz(&[chart(), header(b"c/d", b'0', 3, &[(100, b"0040755\0")]), data(b"ddd"), end()]),
             Rel::Same,
         ),
-        (
-            "contiguous file",
-            gz(&[chart(), header(b"c/cont", b'7', 1, &[]), data(b"7"), end()]),
-            Rel::Same,
-        ),
+        ("contiguous file", gz(&[chart(), header(b"c/cont", b'7', 1, &[]), data(b"7"), end()]), Rel::Same),
         (
             "pax path",
             gz(&[
@@ -640,68 +475,21 @@ fn differential_cases() -> Vec<(&'static str, Vec<u8>, Rel)> {
         ),
         (
             "pax size",
-            gz(&[
-                chart(),
-                pax(b'x', b"10 size=3\n"),
-                header(b"c/x", b'0', 0, &[]),
-                data(b"abc"),
-                end(),
-            ]),
+            gz(&[chart(), pax(b'x', b"10 size=3\n"), header(b"c/x", b'0', 0, &[]), data(b"abc"), end()]),
             Rel::Same,
         ),
-        (
-            "pax bad record",
-            gz(&[
-                chart(),
-                pax(b'x', b"99 path=c/x\n"),
-                header(b"c/x", b'0', 0, &[]),
-                end(),
-            ]),
-            Rel::Same,
-        ),
-        (
-            "pax bad mtime",
-            gz(&[
-                chart(),
-                pax(b'x', b"13 mtime=1.x\n"),
-                header(b"c/x", b'0', 0, &[]),
-                end(),
-            ]),
-            Rel::Same,
-        ),
-        (
-            "pax bad uid",
-            gz(&[
-                chart(),
-                pax(b'x', b"10 uid=-x\n"),
-                header(b"c/x", b'0', 0, &[]),
-                end(),
-            ]),
-            Rel::Same,
-        ),
+        ("pax bad record", gz(&[chart(), pax(b'x', b"99 path=c/x\n"), header(b"c/x", b'0', 0, &[]), end()]), Rel::Same),
+        ("pax bad mtime", gz(&[chart(), pax(b'x', b"13 mtime=1.x\n"), header(b"c/x", b'0', 0, &[]), end()]), Rel::Same),
+        ("pax bad uid", gz(&[chart(), pax(b'x', b"10 uid=-x\n"), header(b"c/x", b'0', 0, &[]), end()]), Rel::Same),
         (
             "pax traversal",
-            gz(&[
-                chart(),
-                pax(b'x', b"19 path=c/../../x\n"),
-                header(b"c/x", b'0', 0, &[]),
-                end(),
-            ]),
+            gz(&[chart(), pax(b'x', b"19 path=c/../../x\n"), header(b"c/x", b'0', 0, &[]), end()]),
             Rel::Same,
         ),
-        (
-            "pax global",
-            gz(&[pax(b'g', b"19 path=c/../../x\n"), chart(), end()]),
-            Rel::Same,
-        ),
+        ("pax global", gz(&[pax(b'g', b"19 path=c/../../x\n"), chart(), end()]), Rel::Same),
         (
             "pax too long",
-            gz(&[
-                chart(),
-                header(b"c/P/x", b'x', (1 << 20) + 1, &[]),
-                vec![b'9'; (1 << 20) + 512],
-                end(),
-            ]),
+            gz(&[chart(), header(b"c/P/x", b'x', (1 << 20) + 1, &[]), vec![b'9'; (1 << 20) + 512], end()]),
             Rel::Same,
         ),
         (
@@ -717,136 +505,37 @@ fn differential_cases() -> Vec<(&'static str, Vec<u8>, Rel)> {
         ),
         (
             "gnu long link only",
-            gz(&[
-                header(b"././@LongLink", b'K', 4, &[]),
-                data(b"abc\0"),
-                chart(),
-                end(),
-            ]),
+            gz(&[header(b"././@LongLink", b'K', 4, &[]), data(b"abc\0"), chart(), end()]),
             Rel::Same,
         ),
         (
             "backslashes",
-            gz(&[
-                file("c\\Chart.yaml", CHART_YAML),
-                file("c\\templates\\..\\..\\x", b""),
-                end(),
-            ]),
+            gz(&[file("c\\Chart.yaml", CHART_YAML), file("c\\templates\\..\\..\\x", b""), end()]),
             Rel::Same,
         ),
-        (
-            "dotdot prefix name",
-            gz(&[chart(), file("c/..x", b""), end()]),
-            Rel::Same,
-        ),
-        (
-            "drive letter",
-            gz(&[chart(), file("/./c://foo", b""), end()]),
-            Rel::Same,
-        ),
-        (
-            "chart yaml top",
-            gz(&[chart(), file("Chart.yaml/x", b""), end()]),
-            Rel::Same,
-        ),
-        (
-            "outside base",
-            gz(&[chart(), file("values.yaml", b""), end()]),
-            Rel::Same,
-        ),
-        (
-            "absolute after drop",
-            gz(&[chart(), file("c//etc/passwd", b""), end()]),
-            Rel::Same,
-        ),
+        ("dotdot prefix name", gz(&[chart(), file("c/..x", b""), end()]), Rel::Same),
+        ("drive letter", gz(&[chart(), file("/./c://foo", b""), end()]), Rel::Same),
+        ("chart yaml top", gz(&[chart(), file("Chart.yaml/x", b""), end()]), Rel::Same),
+        ("outside base", gz(&[chart(), file("values.yaml", b""), end()]), Rel::Same),
+        ("absolute after drop", gz(&[chart(), file("c//etc/passwd", b""), end()]), Rel::Same),
         ("empty tar", gz(&[end()]), Rel::Same),
-        (
-            "only dirs",
-            gz(&[header(b"c/", b'5', 0, &[]), end()]),
-            Rel::Same,
-        ),
-        (
-            "file 5 MiB",
-            gz(&[chart(), file("c/big", &mib5), end()]),
-            Rel::Same,
-        ),
-        (
-            "file 5 MiB + 1",
-            gz(&[
-                chart(),
-                file("c/big", &[mib5.as_slice(), b"+"].concat()),
-                end(),
-            ]),
-            Rel::Same,
-        ),
+        ("only dirs", gz(&[header(b"c/", b'5', 0, &[]), end()]), Rel::Same),
+        ("file 5 MiB", gz(&[chart(), file("c/big", &mib5), end()]), Rel::Same),
+        ("file 5 MiB + 1", gz(&[chart(), file("c/big", &[mib5.as_slice(), b"+"].concat()), end()]), Rel::Same),
         (
             "symlink",
-            gz(&[
-                chart(),
-                header(
-                    b"c/templates/passwd.yaml",
-                    b'2',
-                    0,
-                    &[(157, b"/etc/passwd")],
-                ),
-                end(),
-            ]),
+            gz(&[chart(), header(b"c/templates/passwd.yaml", b'2', 0, &[(157, b"/etc/passwd")]), end()]),
             Rel::Own,
         ),
-        (
-            "hard link",
-            gz(&[
-                chart(),
-                header(b"c/h", b'1', 0, &[(157, b"c/Chart.yaml")]),
-                end(),
-            ]),
-            Rel::Own,
-        ),
-        (
-            "char device",
-            gz(&[chart(), header(b"c/null", b'3', 0, &[]), end()]),
-            Rel::Own,
-        ),
-        (
-            "fifo",
-            gz(&[chart(), header(b"c/fifo", b'6', 0, &[]), end()]),
-            Rel::Own,
-        ),
-        (
-            "volume header",
-            gz(&[chart(), header(b"c/vol", b'V', 1, &[]), data(b"v"), end()]),
-            Rel::Own,
-        ),
-        (
-            "absolute raw name",
-            gz(&[file("/Chart.yaml", CHART_YAML), end()]),
-            Rel::Own,
-        ),
-        (
-            "dotdot top dir",
-            gz(&[file("../Chart.yaml", CHART_YAML), end()]),
-            Rel::Own,
-        ),
-        (
-            "mixed top dirs",
-            gz(&[chart(), file("other/templates/a.yaml", b"a: b\n"), end()]),
-            Rel::Own,
-        ),
-        (
-            "duplicate",
-            gz(&[
-                chart(),
-                file("c/values.yaml", b""),
-                file("c/./values.yaml", b"x: 1\n"),
-                end(),
-            ]),
-            Rel::Own,
-        ),
-        (
-            "non-utf8 name",
-            gz(&[chart(), header(b"c/\xff.yaml", b'0', 0, &[]), end()]),
-            Rel::Own,
-        ),
+        ("hard link", gz(&[chart(), header(b"c/h", b'1', 0, &[(157, b"c/Chart.yaml")]), end()]), Rel::Own),
+        ("char device", gz(&[chart(), header(b"c/null", b'3', 0, &[]), end()]), Rel::Own),
+        ("fifo", gz(&[chart(), header(b"c/fifo", b'6', 0, &[]), end()]), Rel::Own),
+        ("volume header", gz(&[chart(), header(b"c/vol", b'V', 1, &[]), data(b"v"), end()]), Rel::Own),
+        ("absolute raw name", gz(&[file("/Chart.yaml", CHART_YAML), end()]), Rel::Own),
+        ("dotdot top dir", gz(&[file("../Chart.yaml", CHART_YAML), end()]), Rel::Own),
+        ("mixed top dirs", gz(&[chart(), file("other/templates/a.yaml", b"a: b\n"), end()]), Rel::Own),
+        ("duplicate", gz(&[chart(), file("c/values.yaml", b""), file("c/./values.yaml", b"x: 1\n"), end()]), Rel::Own),
+        ("non-utf8 name", gz(&[chart(), header(b"c/\xff.yaml", b'0', 0, &[]), end()]), Rel::Own),
         (
             "crc after end marker",
             {
@@ -857,16 +546,8 @@ fn differential_cases() -> Vec<(&'static str, Vec<u8>, Rel)> {
             },
             Rel::Own,
         ),
-        (
-            "junk after gzip",
-            [gz(&[chart(), end()]), b"junk after the member".to_vec()].concat(),
-            Rel::Own,
-        ),
-        (
-            "two members",
-            [gzip_helm(&chart()), gzip_helm(&end())].concat(),
-            Rel::Same,
-        ),
+        ("junk after gzip", [gz(&[chart(), end()]), b"junk after the member".to_vec()].concat(), Rel::Own),
+        ("two members", [gzip_helm(&chart()), gzip_helm(&end())].concat(), Rel::Same),
         (
             "truncated gzip",
             {
@@ -879,17 +560,9 @@ fn differential_cases() -> Vec<(&'static str, Vec<u8>, Rel)> {
         ("long text", vec![b'a'; 600], Rel::Same),
         ("pdf", b"%PDF-1.4 rest".to_vec(), Rel::Same),
         ("png", b"\x89PNG\x0D\x0A\x1A\x0A rest".to_vec(), Rel::Same),
-        (
-            "html",
-            [b"  <html> ".to_vec(), vec![b'x'; 600]].concat(),
-            Rel::Same,
-        ),
+        ("html", [b"  <html> ".to_vec(), vec![b'x'; 600]].concat(), Rel::Same),
         ("gzip magic only", b"\x1f\x8b\x08".to_vec(), Rel::Same),
-        (
-            "bad method",
-            b"\x1f\x8b\x09\0\0\0\0\0\0\xff".to_vec(),
-            Rel::Same,
-        ),
+        ("bad method", b"\x1f\x8b\x09\0\0\0\0\0\0\xff".to_vec(), Rel::Same),
         (
             "fhcrc",
             {
@@ -899,16 +572,8 @@ fn differential_cases() -> Vec<(&'static str, Vec<u8>, Rel)> {
             },
             Rel::Same,
         ),
-        (
-            "deflate block type 3",
-            [HELM_GZIP_HEADER, b"\x07\0\0\0\0\0\0\0\0"].concat(),
-            Rel::Same,
-        ),
-        (
-            "deflate bad stored length",
-            [HELM_GZIP_HEADER, b"\x01\x05\x00\x00\x00abcde"].concat(),
-            Rel::Same,
-        ),
+        ("deflate block type 3", [HELM_GZIP_HEADER, b"\x07\0\0\0\0\0\0\0\0"].concat(), Rel::Same),
+        ("deflate bad stored length", [HELM_GZIP_HEADER, b"\x01\x05\x00\x00\x00abcde"].concat(), Rel::Same),
         (
             "old gnu sparse",
             gz(&[
@@ -917,12 +582,7 @@ fn differential_cases() -> Vec<(&'static str, Vec<u8>, Rel)> {
                     b"c/sparse",
                     b'S',
                     1,
-                    &[
-                        (257, b"ustar  \0"),
-                        (386, b"00000000000\0"),
-                        (398, b"00000000001\0"),
-                        (483, b"00000000004\0"),
-                    ],
+                    &[(257, b"ustar  \0"), (386, b"00000000000\0"), (398, b"00000000001\0"), (483, b"00000000004\0")],
                 ),
                 data(b"s"),
                 end(),
@@ -958,25 +618,17 @@ fn differential_against_live_helm() {
         refused += usize::from(!helm_archive_ok);
         let ok = match (rel, &ours) {
             (Rel::Same, Ok(())) => helm_archive_ok,
-            (Rel::Same, Err(e)) => {
-                e.is_helm_error() && theirs.as_ref().err() == Some(&e.to_string())
-            }
+            (Rel::Same, Err(e)) => e.is_helm_error() && theirs.as_ref().err() == Some(&e.to_string()),
             (Rel::Own, Err(_)) => helm_archive_ok,
             (Rel::Own, Ok(())) => false,
         };
         if !ok {
-            failures.push(format!(
-                "{what}: chartpack {ours:?}, helm {theirs:?} (expected {rel:?})"
-            ));
+            failures.push(format!("{what}: chartpack {ours:?}, helm {theirs:?} (expected {rel:?})"));
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
     println!("{total} archives compared with helm, {refused} refused by helm at the archive layer");
-    assert!(
-        failures.is_empty(),
-        "differences from helm:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "differences from helm:\n{}", failures.join("\n"));
 }
 
 #[test]
@@ -1001,10 +653,7 @@ fn hundred_mib_total_like_helm() {
         read_chart_archive(&exact, "x.tgz", &HELM_LIMITS).map(|_| ()),
         Err(ArchiveError::ArchiveTooLarge { limit: 100 << 20 })
     );
-    assert_eq!(
-        read_chart_archive(&under, "x.tgz", &HELM_LIMITS).map(|a| a.files.len()),
-        Ok(21)
-    );
+    assert_eq!(read_chart_archive(&under, "x.tgz", &HELM_LIMITS).map(|a| a.files.len()), Ok(21));
     let Some(helm) = Helm::find("total") else {
         return;
     };
@@ -1014,10 +663,7 @@ fn hundred_mib_total_like_helm() {
         Err("decompressed chart is larger than the maximum size 104857600".into())
     );
     // helm then fails on the empty Chart.yaml, which is past the archive layer.
-    let under_msg = helm
-        .show_chart(&dir, "under.tgz", &under)
-        .err()
-        .unwrap_or_default();
+    let under_msg = helm.show_chart(&dir, "under.tgz", &under).err().unwrap_or_default();
     assert!(!is_archive_message(&under_msg), "{under_msg}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -1046,10 +692,7 @@ fn mutated_tar_streams_against_live_helm() {
     let mut failures = Vec::new();
     let mut helm_refused = 0;
     // CHARTPACK_HELM_MUTATIONS=n runs a longer session.
-    let count: usize = std::env::var("CHARTPACK_HELM_MUTATIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(150);
+    let count: usize = std::env::var("CHARTPACK_HELM_MUTATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(150);
     for i in 0..count {
         let mut t = tar.clone();
         let block = [0usize, 1, 2, 4, 6, 7][rng.below(6)];
@@ -1067,8 +710,7 @@ fn mutated_tar_streams_against_live_helm() {
         }
         let bytes = gzip_helm(&t);
         let name = format!("m{i}.tgz");
-        let ours = read_chart_archive(&bytes, &dir.join(&name).to_string_lossy(), &HELM_LIMITS)
-            .map(|_| ());
+        let ours = read_chart_archive(&bytes, &dir.join(&name).to_string_lossy(), &HELM_LIMITS).map(|_| ());
         let theirs = helm.show_chart(&dir, &name, &bytes);
         let helm_archive_err = theirs.as_ref().err().filter(|m| is_archive_message(m));
         if helm_archive_err.is_some() {
@@ -1081,18 +723,12 @@ fn mutated_tar_streams_against_live_helm() {
             (Err(e), None) => !e.is_helm_error(),
         };
         if !ok {
-            failures.push(format!(
-                "mutation {i} at byte {at}: chartpack {ours:?}, helm {theirs:?}"
-            ));
+            failures.push(format!("mutation {i} at byte {at}: chartpack {ours:?}, helm {theirs:?}"));
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
     println!("{helm_refused} of {count} mutations refused by helm at the archive layer");
-    assert!(
-        failures.is_empty(),
-        "differences from helm:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "differences from helm:\n{}", failures.join("\n"));
 }
 
 // ---- robustness: no panics, bounded time ------------------------------------------------------------
@@ -1113,12 +749,7 @@ impl XorShift {
 
 /// Feeds `input` to every entry point; a panic fails the test with the input's description.
 fn must_not_panic(what: &str, input: &[u8]) {
-    let limits = Limits {
-        archive_bytes: 1 << 20,
-        file_bytes: 1 << 18,
-        files: 64,
-        compressed_bytes: 1 << 20,
-    };
+    let limits = Limits { archive_bytes: 1 << 20, file_bytes: 1 << 18, files: 64, compressed_bytes: 1 << 20 };
     let run = std::panic::catch_unwind(|| {
         let _ = read_chart_archive(input, "m.tgz", &limits);
         let _ = gunzip(input, 1 << 20);
@@ -1131,21 +762,14 @@ fn must_not_panic(what: &str, input: &[u8]) {
 fn mutations_never_panic() {
     let start = std::time::Instant::now();
     let budget = std::time::Duration::from_secs(8);
-    let mut seeds: Vec<(String, Vec<u8>)> = vec![(
-        "odd-names".into(),
-        include_bytes!("../testdata/odd-names-0.1.0.tgz").to_vec(),
-    )];
+    let mut seeds: Vec<(String, Vec<u8>)> =
+        vec![("odd-names".into(), include_bytes!("../testdata/odd-names-0.1.0.tgz").to_vec())];
     if let Some(corpus) = corpus() {
         for entry in std::fs::read_dir(corpus.join("archives")).expect("list corpus") {
             let path = entry.expect("dir entry").path();
             let bytes = std::fs::read(&path).expect("read");
             if bytes.len() <= 16 << 10 {
-                seeds.push((
-                    path.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    bytes,
-                ));
+                seeds.push((path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), bytes));
             }
         }
     }
@@ -1219,10 +843,7 @@ fn mutated_gzip_streams_against_live_helm() {
     let Some(helm) = Helm::find("gzmut") else {
         return;
     };
-    let count: usize = std::env::var("CHARTPACK_HELM_MUTATIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(60);
+    let count: usize = std::env::var("CHARTPACK_HELM_MUTATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(60);
     let dir = scratch("gzmut");
     let golden = include_bytes!("../testdata/odd-names-0.1.0.tgz");
     let mut rng = XorShift(77);
@@ -1240,27 +861,18 @@ fn mutated_gzip_streams_against_live_helm() {
             (Ok(()), None) => true,
             (Ok(()), Some(_)) => false,
             (Err(e), Some(msg)) => {
-                e.to_string() == *msg
-                    || msg.starts_with("flate: corrupt input")
-                    || !e.is_helm_error()
+                e.to_string() == *msg || msg.starts_with("flate: corrupt input") || !e.is_helm_error()
             }
             (Err(e), None) => {
-                !e.is_helm_error()
-                    || matches!(e, ArchiveError::GzipChecksum | ArchiveError::Deflate { .. })
+                !e.is_helm_error() || matches!(e, ArchiveError::GzipChecksum | ArchiveError::Deflate { .. })
             }
         };
         same += usize::from(matches!((&ours, helm_err), (Err(e), Some(m)) if e.to_string() == *m));
         if !ok {
-            failures.push(format!(
-                "flip at byte {at}: chartpack {ours:?}, helm {theirs:?}"
-            ));
+            failures.push(format!("flip at byte {at}: chartpack {ours:?}, helm {theirs:?}"));
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
     println!("{count} gzip mutations, {same} refused with helm's exact message");
-    assert!(
-        failures.is_empty(),
-        "chartpack more lenient than helm:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "chartpack more lenient than helm:\n{}", failures.join("\n"));
 }

@@ -46,9 +46,7 @@ const GO_ZERO_TIME: i64 = -62_135_596_800;
 pub fn write_tar(entries: &[TarEntry<'_>]) -> Vec<u8> {
     let capacity = entries
         .iter()
-        .map(|e| {
-            3 * BLOCK + padded_len(e.data.len()) + if e.path.is_ascii() { 0 } else { e.path.len() }
-        })
+        .map(|e| 3 * BLOCK + padded_len(e.data.len()) + if e.path.is_ascii() { 0 } else { e.path.len() })
         .sum::<usize>()
         + 2 * BLOCK;
     let mut out = Vec::with_capacity(capacity);
@@ -106,10 +104,7 @@ fn format_string(field: &mut [u8], s: &[u8]) {
         field[s.len()] = 0;
     }
     if s.len() > field.len() && field[field.len() - 1] == b'/' {
-        let kept = s[..field.len()]
-            .iter()
-            .rposition(|&b| b != b'/')
-            .map_or(0, |p| p + 1);
+        let kept = s[..field.len()].iter().rposition(|&b| b != b'/').map_or(0, |p| p + 1);
         field[kept] = 0;
     }
 }
@@ -120,11 +115,7 @@ fn format_octal(field: &mut [u8], x: i64) {
     let x = if fits_in_octal(field.len(), x) { x } else { 0 };
     let digits = format!("{x:o}");
     let width = field.len() - 1;
-    let s = if digits.len() < width {
-        format!("{digits:0>width$}")
-    } else {
-        digits
-    };
+    let s = if digits.len() < width { format!("{digits:0>width$}") } else { digits };
     format_string(field, s.as_bytes());
 }
 
@@ -186,11 +177,7 @@ fn push_data(out: &mut Vec<u8>, data: &[u8]) {
 fn write_entry(out: &mut Vec<u8>, entry: &TarEntry<'_>) {
     let name = entry.path;
     let size = i64::try_from(entry.data.len()).unwrap_or(i64::MAX);
-    let mtime = if entry.mtime == GO_ZERO_TIME {
-        0
-    } else {
-        entry.mtime
-    };
+    let mtime = if entry.mtime == GO_ZERO_TIME { 0 } else { entry.mtime };
 
     // Header.allowedFormats for {Name, Mode 0644, Size, ModTime}: which fields USTAR cannot hold.
     let name_needs_record = !go_is_ascii(name) || name.len() > NAME_SIZE;
@@ -232,10 +219,7 @@ fn write_entry(out: &mut Vec<u8>, entry: &TarEntry<'_>) {
     let pax_name = go_to_ascii(&path_join(&[dir, "PaxHeaders.0", file]));
     let pax_name = pax_name.as_bytes();
     let pax_name = &pax_name[..pax_name.len().min(NAME_SIZE)];
-    let trimmed = pax_name
-        .iter()
-        .rposition(|&b| b != b'/')
-        .map_or(0, |p| p + 1);
+    let trimmed = pax_name.iter().rposition(|&b| b != b'/').map_or(0, |p| p + 1);
     push_header(
         out,
         &Header {
@@ -268,7 +252,8 @@ fn write_entry(out: &mut Vec<u8>, entry: &TarEntry<'_>) {
 
 /// helm's gzip header up to the compressed data: magic, deflate, FLG = FEXTRA|FCOMMENT, MTIME 0,
 /// XFL 0, OS 255, the 41-byte extra field (not a valid sub-field, as helm writes it) and the comment `Helm`.
-pub const HELM_GZIP_HEADER: &[u8] = b"\x1f\x8b\x08\x14\x00\x00\x00\x00\x00\xff\x29\x00+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=Helm\x00";
+pub const HELM_GZIP_HEADER: &[u8] =
+    b"\x1f\x8b\x08\x14\x00\x00\x00\x00\x00\xff\x29\x00+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=Helm\x00";
 
 /// Wraps `tar` in helm's gzip framing: [`HELM_GZIP_HEADER`], raw DEFLATE (level 6; the deflate
 /// bytes differ from Go's encoder, which helm accepts), CRC-32 and size, little-endian.
@@ -280,10 +265,7 @@ pub fn gzip_helm(tar: &[u8]) -> Vec<u8> {
     let mut encoder = DeflateEncoder::new(out, Compression::new(6));
     // Writing into a Vec<u8> cannot fail.
     #[allow(clippy::expect_used)]
-    let mut out = encoder
-        .write_all(tar)
-        .and_then(|()| encoder.finish())
-        .expect("deflating into a Vec<u8> cannot fail");
+    let mut out = encoder.write_all(tar).and_then(|()| encoder.finish()).expect("deflating into a Vec<u8> cannot fail");
     let mut crc = Crc::new();
     crc.update(tar);
     out.extend_from_slice(&crc.sum().to_le_bytes());
@@ -309,10 +291,7 @@ mod tests {
         check_split(&format!("c/{a101}"), None); // base name too long
         check_split(&a101, None); // no slash
         check_split(&format!("/{a100}"), None); // prefix would be empty
-        check_split(
-            &format!("{}/x", "p".repeat(155)),
-            Some((&*"p".repeat(155), "x")),
-        );
+        check_split(&format!("{}/x", "p".repeat(155)), Some((&*"p".repeat(155), "x")));
         check_split(&format!("{}/x", "p".repeat(156)), None); // prefix too long
         check_split(&format!("c/{}é", "a".repeat(100)), None); // not ASCII
         check_split(
@@ -326,19 +305,10 @@ mod tests {
         // Examples from Go's strconv_test.go (TestFormatPAXRecord).
         assert_eq!(pax_record("k", "v"), "6 k=v\n");
         assert_eq!(pax_record("path", "/etc/hosts"), "19 path=/etc/hosts\n");
-        assert_eq!(
-            pax_record("path", &"a".repeat(88)),
-            format!("97 path={}\n", "a".repeat(88))
-        );
+        assert_eq!(pax_record("path", &"a".repeat(88)), format!("97 path={}\n", "a".repeat(88)));
         // The length field grows from 2 to 3 digits: 99 fits, 100 would not count itself.
-        assert_eq!(
-            pax_record("path", &"a".repeat(90)),
-            format!("99 path={}\n", "a".repeat(90))
-        );
-        assert_eq!(
-            pax_record("path", &"a".repeat(91)),
-            format!("101 path={}\n", "a".repeat(91))
-        );
+        assert_eq!(pax_record("path", &"a".repeat(90)), format!("99 path={}\n", "a".repeat(90)));
+        assert_eq!(pax_record("path", &"a".repeat(91)), format!("101 path={}\n", "a".repeat(91)));
         assert_eq!(pax_record("mtime", "-631152000"), "20 mtime=-631152000\n");
     }
 
@@ -382,11 +352,7 @@ mod tests {
 
     #[test]
     fn ustar_header_bytes() {
-        let tar = write_tar(&[TarEntry {
-            path: "c/Chart.yaml",
-            data: b"name: c\n",
-            mtime: 1_700_000_000,
-        }]);
+        let tar = write_tar(&[TarEntry { path: "c/Chart.yaml", data: b"name: c\n", mtime: 1_700_000_000 }]);
         assert_eq!(tar.len(), 512 + 512 + 1024);
         let h = &tar[..512];
         assert_eq!(&h[..13], b"c/Chart.yaml\0");
@@ -397,17 +363,8 @@ mod tests {
         assert_eq!(h[156], b'0');
         assert_eq!(&h[257..265], b"ustar\x0000");
         assert_eq!(&h[329..345], b"0000000\x000000000\x00");
-        let sum: u32 = h
-            .iter()
-            .enumerate()
-            .map(|(i, &b)| {
-                if (148..156).contains(&i) {
-                    32
-                } else {
-                    u32::from(b)
-                }
-            })
-            .sum();
+        let sum: u32 =
+            h.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u32::from(b) }).sum();
         assert_eq!(&h[148..156], format!("{sum:06o}\0 ").as_bytes());
         assert_eq!(&tar[512..520], b"name: c\n");
     }

@@ -70,10 +70,7 @@ pub(crate) fn members(pairs: &[(Value, Value)]) -> Vec<(String, &Value)> {
 
 /// Finds which of `names` a JSON key selects: exact match first, then Go's case folding.
 pub(crate) fn field_index(names: &[&str], key: &str) -> Option<usize> {
-    names
-        .iter()
-        .position(|n| *n == key)
-        .or_else(|| names.iter().position(|n| fold_equal(n, key)))
+    names.iter().position(|n| *n == key).or_else(|| names.iter().position(|n| fold_equal(n, key)))
 }
 
 /// Go's `encoding/json` name folding: ASCII case-insensitive, plus `K` ~ U+212A and `S` ~ U+017F.
@@ -105,10 +102,7 @@ pub(crate) fn boolean(value: &Value, field: Field<'_>) -> Result<Option<bool>, D
 }
 
 /// Decodes a Go `[]string` field. `Ok(None)` is JSON null (Go sets the slice to nil).
-pub(crate) fn string_list(
-    value: &Value,
-    field: Field<'_>,
-) -> Result<Option<Vec<String>>, DecodeError> {
+pub(crate) fn string_list(value: &Value, field: Field<'_>) -> Result<Option<Vec<String>>, DecodeError> {
     match value {
         Value::Null => Ok(None),
         Value::Seq(items) => {
@@ -123,10 +117,7 @@ pub(crate) fn string_list(
 }
 
 /// Decodes a Go `map[string]string` field.
-pub(crate) fn string_map(
-    value: &Value,
-    field: Field<'_>,
-) -> Result<Option<Vec<(String, String)>>, DecodeError> {
+pub(crate) fn string_map(value: &Value, field: Field<'_>) -> Result<Option<Vec<(String, String)>>, DecodeError> {
     match value {
         Value::Null => Ok(None),
         Value::Map(pairs) => {

@@ -197,11 +197,7 @@ fn decode_rune(s: &[u8]) -> (char, usize) {
         Some(b) if b >> 3 == 0b11110 => 4,
         Some(_) => return (char::REPLACEMENT_CHARACTER, 1),
     };
-    match s
-        .get(..len)
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .and_then(|t| t.chars().next())
-    {
+    match s.get(..len).and_then(|b| std::str::from_utf8(b).ok()).and_then(|t| t.chars().next()) {
         Some(c) => (c, len),
         None => (char::REPLACEMENT_CHARACTER, 1),
     }
@@ -213,11 +209,7 @@ mod tests {
 
     #[track_caller]
     fn check(pattern: &str, name: &str, expected: Result<bool, BadPattern>) {
-        assert_eq!(
-            matches(pattern, name),
-            expected,
-            "pattern {pattern:?} name {name:?}"
-        );
+        assert_eq!(matches(pattern, name), expected, "pattern {pattern:?} name {name:?}");
     }
 
     // Cases from Go's path/filepath match_test.go table (the behaviour helm inherits).

@@ -136,14 +136,10 @@ fn parse_rule(line: &str) -> Result<Option<Rule>, IgnoreError> {
         return Ok(None);
     }
     if rule.contains("**") {
-        return Err(IgnoreError::DoubleStar {
-            rule: rule.to_owned(),
-        });
+        return Err(IgnoreError::DoubleStar { rule: rule.to_owned() });
     }
     if glob::matches(rule, "abc").is_err() {
-        return Err(IgnoreError::BadPattern {
-            rule: rule.to_owned(),
-        });
+        return Err(IgnoreError::BadPattern { rule: rule.to_owned() });
     }
     let mut glob = rule;
     let negate = if let Some(rest) = glob.strip_prefix('!') {
@@ -166,12 +162,7 @@ fn parse_rule(line: &str) -> Result<Option<Rule>, IgnoreError> {
     } else {
         Anchor::BaseName
     };
-    Ok(Some(Rule {
-        glob: glob.to_owned(),
-        anchor,
-        negate,
-        dirs_only,
-    }))
+    Ok(Some(Rule { glob: glob.to_owned(), anchor, negate, dirs_only }))
 }
 
 #[cfg(test)]
@@ -181,11 +172,7 @@ mod tests {
     #[track_caller]
     fn check(rules: &str, path: &str, ignored: bool) {
         let parsed = IgnoreRules::parse(rules).expect("rules parse");
-        assert_eq!(
-            parsed.ignores_file_or_parent(path),
-            ignored,
-            "rules {rules:?}, path {path}"
-        );
+        assert_eq!(parsed.ignores_file_or_parent(path), ignored, "rules {rules:?}, path {path}");
     }
 
     // The verified table of helm-behaviour.md §1.5 (helm v4.1.4).
@@ -229,15 +216,11 @@ mod tests {
     #[test]
     fn errors_are_helms() {
         assert_eq!(
-            IgnoreRules::parse("a/**/b")
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            IgnoreRules::parse("a/**/b").map(|_| ()).map_err(|e| e.to_string()),
             Err("double-star (**) syntax is not supported".to_owned())
         );
         assert_eq!(
-            IgnoreRules::parse("[")
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            IgnoreRules::parse("[").map(|_| ()).map_err(|e| e.to_string()),
             Err("syntax error in pattern".to_owned())
         );
     }

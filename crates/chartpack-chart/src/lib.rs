@@ -17,8 +17,8 @@ pub use decode::DecodeError;
 pub use ignore::{IgnoreError, IgnoreRules, HELMIGNORE};
 pub use lint::{lint, Diagnostic, DirState, LintInput, Severity};
 pub use load::{
-    apply_helmignore, check_declared_dependencies, load_archive, load_directory, load_files,
-    sort_walk_order, Chart, ChartFile, LoadError, LoadLimits, DEFAULT_LOAD_LIMITS,
+    apply_helmignore, check_declared_dependencies, load_archive, load_directory, load_files, sort_walk_order, Chart,
+    ChartFile, LoadError, LoadLimits, DEFAULT_LOAD_LIMITS,
 };
 pub use lock::Lock;
 pub use metadata::{Dependency, Maintainer, Metadata, Strictness};

@@ -47,13 +47,7 @@ pub struct Diagnostic {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "[{}] {}: {}",
-            self.severity.label(),
-            self.path,
-            self.message
-        )
+        write!(f, "[{}] {}: {}", self.severity.label(), self.path, self.message)
     }
 }
 
@@ -99,11 +93,7 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Diagnostic> {
 }
 
 fn push(out: &mut Vec<Diagnostic>, severity: Severity, path: &str, message: impl Into<String>) {
-    out.push(Diagnostic {
-        severity,
-        path: path.to_owned(),
-        message: message.into(),
-    });
+    out.push(Diagnostic { severity, path: path.to_owned(), message: message.into() });
 }
 
 fn chartfile_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
@@ -115,121 +105,65 @@ fn chartfile_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     let chart = match Metadata::parse(&text, Strictness::Lenient) {
         Ok(m) => m,
         Err(e) => {
-            push(
-                out,
-                Severity::Error,
-                P,
-                format!("unable to parse YAML\n\t{e}"),
-            );
+            push(out, Severity::Error, P, format!("unable to parse YAML\n\t{e}"));
             return;
         }
     };
     if let Err(e) = Metadata::parse(&text, Strictness::Strict) {
-        push(
-            out,
-            Severity::Warning,
-            P,
-            format!("failed to strictly parse chart metadata file\n\t{e}"),
-        );
+        push(out, Severity::Warning, P, format!("failed to strictly parse chart metadata file\n\t{e}"));
     }
     let untyped = yaml::parse(&text).ok();
     if chart.name.is_empty() {
         push(out, Severity::Error, P, "name is required");
     } else if chart.name.contains('/') {
-        push(
-            out,
-            Severity::Error,
-            P,
-            format!(
-                "chart name {} is invalid",
-                crate::metadata::go_quote(&chart.name)
-            ),
-        );
+        push(out, Severity::Error, P, format!("chart name {} is invalid", crate::metadata::go_quote(&chart.name)));
     }
     if chart.api_version.is_empty() {
-        push(
-            out,
-            Severity::Error,
-            P,
-            "apiVersion is required. The value must be either \"v1\" or \"v2\"",
-        );
+        push(out, Severity::Error, P, "apiVersion is required. The value must be either \"v1\" or \"v2\"");
     } else if chart.api_version != API_V1 && chart.api_version != API_V2 {
         push(
             out,
             Severity::Error,
             P,
-            format!(
-                "apiVersion '{}' is not valid. The value must be either \"v1\" or \"v2\"",
-                chart.api_version
-            ),
+            format!("apiVersion '{}' is not valid. The value must be either \"v1\" or \"v2\"", chart.api_version),
         );
     }
-    if let Some(e) = untyped
-        .as_ref()
-        .and_then(|v| go_type_unless_string(v, "version"))
-    {
+    if let Some(e) = untyped.as_ref().and_then(|v| go_type_unless_string(v, "version")) {
         push(out, Severity::Error, P, e);
     }
     if chart.version.is_empty() {
         push(out, Severity::Error, P, "version is required");
     } else {
         match chartpack_semver::Version::parse(&chart.version) {
-            Err(_) => push(
-                out,
-                Severity::Error,
-                P,
-                format!("version '{}' is not a valid SemVer", chart.version),
-            ),
+            Err(_) => push(out, Severity::Error, P, format!("version '{}' is not a valid SemVer", chart.version)),
             Ok(v) => {
-                let above_zero =
-                    chartpack_semver::Constraints::parse(">0.0.0-0").map(|c| c.matches(&v));
+                let above_zero = chartpack_semver::Constraints::parse(">0.0.0-0").map(|c| c.matches(&v));
                 if above_zero == Ok(false) {
-                    push(
-                        out,
-                        Severity::Error,
-                        P,
-                        format!("version {v} is less than or equal to 0.0.0-0"),
-                    );
+                    push(out, Severity::Error, P, format!("version {v} is less than or equal to 0.0.0-0"));
                 }
             }
         }
     }
-    if let Some(e) = untyped
-        .as_ref()
-        .and_then(|v| go_type_unless_string(v, "appVersion"))
-    {
+    if let Some(e) = untyped.as_ref().and_then(|v| go_type_unless_string(v, "appVersion")) {
         push(out, Severity::Error, P, e);
     }
     if let Some(e) = maintainer_problem(&chart) {
         push(out, Severity::Error, P, e);
     }
     if let Some(bad) = chart.sources.iter().find(|s| !is_request_url(s)) {
-        push(
-            out,
-            Severity::Error,
-            P,
-            format!("invalid source URL '{bad}'"),
-        );
+        push(out, Severity::Error, P, format!("invalid source URL '{bad}'"));
     }
     if chart.icon.is_empty() {
         push(out, Severity::Info, P, "icon is recommended");
     } else if !is_request_url(&chart.icon) {
-        push(
-            out,
-            Severity::Error,
-            P,
-            format!("invalid icon URL '{}'", chart.icon),
-        );
+        push(out, Severity::Error, P, format!("invalid icon URL '{}'", chart.icon));
     }
     if !chart.chart_type.is_empty() && chart.api_version != API_V2 {
         push(
             out,
             Severity::Error,
             P,
-            format!(
-                "chart type is not valid in apiVersion '{}'. It is valid in apiVersion 'v2'",
-                chart.api_version
-            ),
+            format!("chart type is not valid in apiVersion '{}'. It is valid in apiVersion 'v2'", chart.api_version),
         );
     }
     if !chart.dependencies.is_empty() && chart.api_version != API_V2 {
@@ -244,12 +178,7 @@ fn chartfile_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     if chartpack_semver::Version::parse_strict(&chart.version).is_err() {
-        push(
-            out,
-            Severity::Warning,
-            P,
-            format!("version '{}' is not a valid SemVerV2", chart.version),
-        );
+        push(out, Severity::Warning, P, format!("version '{}' is not a valid SemVerV2", chart.version));
     }
 }
 
@@ -266,9 +195,7 @@ fn go_type_unless_string(doc: &Value, key: &str) -> Option<String> {
         Value::Seq(_) => "[]interface {}",
         Value::Map(_) => "map[string]interface {}",
     };
-    Some(format!(
-        "{key} should be of type string but it's of type {go_type}"
-    ))
+    Some(format!("{key} should be of type string but it's of type {go_type}"))
 }
 
 fn maintainer_problem(chart: &Metadata) -> Option<String> {
@@ -279,15 +206,9 @@ fn maintainer_problem(chart: &Metadata) -> Option<String> {
         if m.name.is_empty() {
             return Some("each maintainer requires a name".to_owned());
         } else if !m.email.is_empty() && !is_email(&m.email) {
-            return Some(format!(
-                "invalid email '{}' for maintainer '{}'",
-                m.email, m.name
-            ));
+            return Some(format!("invalid email '{}' for maintainer '{}'", m.email, m.name));
         } else if !m.url.is_empty() && !is_url(&m.url) {
-            return Some(format!(
-                "invalid url '{}' for maintainer '{}'",
-                m.url, m.name
-            ));
+            return Some(format!("invalid url '{}' for maintainer '{}'", m.url, m.name));
         }
     }
     None
@@ -299,13 +220,8 @@ pub fn is_request_url(s: &str) -> bool {
         return false;
     };
     let scheme = &s[..colon];
-    let valid_scheme = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let valid_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !valid_scheme || s.bytes().any(|b| b < 0x20 || b == 0x7f) {
         return false;
     }
@@ -351,12 +267,9 @@ pub fn is_url(s: &str) -> bool {
     host == "localhost"
         || host.parse::<std::net::IpAddr>().is_ok()
         || (host.contains('.')
-            && host.split('.').all(|label| {
-                !label.is_empty()
-                    && label
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-            }))
+            && host
+                .split('.')
+                .all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')))
 }
 
 /// A close reading of govalidator's `IsEmail`: `local@domain` with a dotted domain.
@@ -366,15 +279,11 @@ pub fn is_email(s: &str) -> bool {
     };
     !local.is_empty()
         && local.len() <= 64
-        && !local
-            .chars()
-            .any(|c| c.is_whitespace() || c == '@' || c.is_control())
+        && !local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control())
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && domain
-            .split('.')
-            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
 }
 
 fn values_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
@@ -384,12 +293,7 @@ fn values_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     if let Err(e) = check_values_for_lint(&String::from_utf8_lossy(values)) {
-        push(
-            out,
-            Severity::Error,
-            P,
-            format!("unable to parse YAML: {e}"),
-        );
+        push(out, Severity::Error, P, format!("unable to parse YAML: {e}"));
     }
 }
 
@@ -410,42 +314,25 @@ fn dependency_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     let chart = match input.loaded {
         Ok(chart) => chart,
         Err(e) => {
-            push(
-                out,
-                Severity::Error,
-                "",
-                format!("unable to load chart\n\t{e}"),
-            );
+            push(out, Severity::Error, "", format!("unable to load chart\n\t{e}"));
             return;
         }
     };
-    let declared: Vec<&crate::metadata::Dependency> =
-        chart.metadata.dependencies.iter().flatten().collect();
-    let missing_in_metadata: Vec<&str> = chart
-        .dependencies
-        .iter()
-        .map(Chart::name)
-        .filter(|name| !declared.iter().any(|d| d.name == *name))
-        .collect();
+    let declared: Vec<&crate::metadata::Dependency> = chart.metadata.dependencies.iter().flatten().collect();
+    let missing_in_metadata: Vec<&str> =
+        chart.dependencies.iter().map(Chart::name).filter(|name| !declared.iter().any(|d| d.name == *name)).collect();
     if !missing_in_metadata.is_empty() {
         push(
             out,
             Severity::Error,
             input.chart_dir,
-            format!(
-                "chart metadata is missing these dependencies: {}",
-                missing_in_metadata.join(",")
-            ),
+            format!("chart metadata is missing these dependencies: {}", missing_in_metadata.join(",")),
         );
     }
     let mut seen: Vec<&str> = Vec::new();
     let mut shadowing: Vec<&str> = Vec::new();
     for d in &declared {
-        let key = if d.alias.is_empty() {
-            d.name.as_str()
-        } else {
-            d.alias.as_str()
-        };
+        let key = if d.alias.is_empty() { d.name.as_str() } else { d.alias.as_str() };
         if seen.contains(&key) {
             shadowing.push(key);
         }
@@ -456,10 +343,7 @@ fn dependency_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
             out,
             Severity::Error,
             input.chart_dir,
-            format!(
-                "multiple dependencies with name or alias: {}",
-                shadowing.join(",")
-            ),
+            format!("multiple dependencies with name or alias: {}", shadowing.join(",")),
         );
     }
     let missing_in_dir: Vec<&str> = declared
@@ -472,10 +356,7 @@ fn dependency_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
             out,
             Severity::Warning,
             input.chart_dir,
-            format!(
-                "chart directory is missing these dependencies: {}",
-                missing_in_dir.join(",")
-            ),
+            format!("chart directory is missing these dependencies: {}", missing_in_dir.join(",")),
         );
     }
 }
@@ -501,12 +382,7 @@ fn crd_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
         let documents = match yaml::parse_all(&text) {
             Ok(docs) => docs,
             Err(e) => {
-                push(
-                    out,
-                    Severity::Error,
-                    &crd.path,
-                    format!("unable to parse YAML: {e}"),
-                );
+                push(out, Severity::Error, &crd.path, format!("unable to parse YAML: {e}"));
                 return;
             }
         };
@@ -521,20 +397,10 @@ fn crd_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
                     .unwrap_or_default()
             };
             if !field("apiVersion").starts_with("apiextensions.k8s.io") {
-                push(
-                    out,
-                    Severity::Error,
-                    &crd.path,
-                    "apiVersion is not in 'apiextensions.k8s.io'",
-                );
+                push(out, Severity::Error, &crd.path, "apiVersion is not in 'apiextensions.k8s.io'");
             }
             if field("kind") != "CustomResourceDefinition" {
-                push(
-                    out,
-                    Severity::Error,
-                    &crd.path,
-                    "object kind is not 'CustomResourceDefinition'",
-                );
+                push(out, Severity::Error, &crd.path, "object kind is not 'CustomResourceDefinition'");
             }
         }
     }

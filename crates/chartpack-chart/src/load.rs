@@ -141,11 +141,8 @@ pub struct LoadLimits {
 }
 
 /// helm's archive limits, 16 levels of nesting and 512 MiB of nested expansion.
-pub const DEFAULT_LOAD_LIMITS: LoadLimits = LoadLimits {
-    archive: chartpack_archive::HELM_LIMITS,
-    max_depth: 16,
-    nested_bytes: 512 << 20,
-};
+pub const DEFAULT_LOAD_LIMITS: LoadLimits =
+    LoadLimits { archive: chartpack_archive::HELM_LIMITS, max_depth: 16, nested_bytes: 512 << 20 };
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -156,10 +153,7 @@ pub fn apply_helmignore(files: Vec<ChartFile>) -> Result<Vec<ChartFile>, IgnoreE
         Some(f) => IgnoreRules::parse(&String::from_utf8_lossy(&f.data))?,
         None => IgnoreRules::default(),
     };
-    Ok(files
-        .into_iter()
-        .filter(|f| !rules.ignores_file_or_parent(&f.path))
-        .collect())
+    Ok(files.into_iter().filter(|f| !rules.ignores_file_or_parent(&f.path)).collect())
 }
 
 /// Sorts files into helm's directory-walk order: depth-first, entries of each directory by
@@ -177,11 +171,7 @@ pub fn load_directory(mut files: Vec<ChartFile>, limits: &LoadLimits) -> Result<
 }
 
 /// Loads an archive's bytes into a chart (`display_name` appears in helm's gzip sniff error).
-pub fn load_archive(
-    bytes: &[u8],
-    display_name: &str,
-    limits: &LoadLimits,
-) -> Result<Chart, LoadError> {
+pub fn load_archive(bytes: &[u8], display_name: &str, limits: &LoadLimits) -> Result<Chart, LoadError> {
     let mut budget = limits.nested_bytes;
     load_archive_nested(bytes, display_name, limits, 0, &mut budget)
 }
@@ -196,20 +186,12 @@ fn load_archive_nested(
     let archive = read_chart_archive(bytes, display_name, &limits.archive)?;
     let expanded: u64 = archive.files.iter().map(|f| f.data.len() as u64).sum();
     if depth > 0 {
-        *budget = budget
-            .checked_sub(expanded)
-            .ok_or(LoadError::ExpandedTooLarge {
-                limit: limits.nested_bytes,
-            })?;
+        *budget = budget.checked_sub(expanded).ok_or(LoadError::ExpandedTooLarge { limit: limits.nested_bytes })?;
     }
     let files = archive
         .files
         .into_iter()
-        .map(|f| ChartFile {
-            path: f.path,
-            data: f.data,
-            modified: Timestamp::from_secs(f.mtime),
-        })
+        .map(|f| ChartFile { path: f.path, data: f.data, modified: Timestamp::from_secs(f.mtime) })
         .collect();
     load_files_nested(files, limits, depth, budget)
 }
@@ -239,10 +221,7 @@ fn load_files_nested(
     for f in files.iter().filter(|f| f.path == "Chart.yaml") {
         let m = metadata.get_or_insert_with(Metadata::default);
         m.merge_yaml(&String::from_utf8_lossy(&f.data), Strictness::Lenient)
-            .map_err(|message| LoadError::BadFile {
-                file: "Chart.yaml",
-                message,
-            })?;
+            .map_err(|message| LoadError::BadFile { file: "Chart.yaml", message })?;
         if m.api_version.is_empty() {
             m.api_version = API_V1.to_owned();
         }
@@ -267,12 +246,8 @@ fn load_files_nested(
             "Chart.yaml" => {}
             "Chart.lock" => chart.lock = Some(parse_lock(&f, "Chart.lock")?),
             "values.yaml" => {
-                check_values_documents(&String::from_utf8_lossy(&f.data)).map_err(|message| {
-                    LoadError::BadFile {
-                        file: "values.yaml",
-                        message,
-                    }
-                })?;
+                check_values_documents(&String::from_utf8_lossy(&f.data))
+                    .map_err(|message| LoadError::BadFile { file: "values.yaml", message })?;
                 chart.values = Some(f);
             }
             "values.schema.json" => chart.schema = Some(f),
@@ -282,10 +257,7 @@ fn load_files_nested(
                     chart.notices.push("Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.".to_owned());
                 }
                 m.merge_yaml(&String::from_utf8_lossy(&f.data), Strictness::Lenient)
-                    .map_err(|message| LoadError::BadFile {
-                        file: "requirements.yaml",
-                        message,
-                    })?;
+                    .map_err(|message| LoadError::BadFile { file: "requirements.yaml", message })?;
                 if m.api_version == API_V1 {
                     chart.files.push(f);
                 }
@@ -308,10 +280,7 @@ fn load_files_nested(
                 }
                 let rest = &p["charts/".len()..];
                 let name = rest.split('/').next().unwrap_or(rest).to_owned();
-                let sub = ChartFile {
-                    path: rest.to_owned(),
-                    ..f
-                };
+                let sub = ChartFile { path: rest.to_owned(), ..f };
                 match subcharts.iter_mut().find(|(n, _)| *n == name) {
                     Some((_, list)) => list.push(sub),
                     None => subcharts.push((name, vec![sub])),
@@ -346,9 +315,7 @@ fn load_files_nested(
                 });
             }
             if depth + 1 > limits.max_depth {
-                return Err(wrap(LoadError::NestingTooDeep {
-                    limit: limits.max_depth,
-                }));
+                return Err(wrap(LoadError::NestingTooDeep { limit: limits.max_depth }));
             }
             load_archive_nested(&first.data, &name, limits, depth + 1, budget).map_err(wrap)?
         } else {
@@ -356,10 +323,7 @@ fn load_files_nested(
                 .into_iter()
                 .filter_map(|f| {
                     let (_, rest) = f.path.split_once('/')?;
-                    Some(ChartFile {
-                        path: rest.to_owned(),
-                        ..f
-                    })
+                    Some(ChartFile { path: rest.to_owned(), ..f })
                 })
                 .collect();
             load_files_nested(inner, limits, depth, budget).map_err(wrap)?
@@ -370,8 +334,7 @@ fn load_files_nested(
 }
 
 fn parse_lock(f: &ChartFile, file: &'static str) -> Result<Lock, LoadError> {
-    Lock::parse(&String::from_utf8_lossy(&f.data))
-        .map_err(|message| LoadError::BadFile { file, message })
+    Lock::parse(&String::from_utf8_lossy(&f.data)).map_err(|message| LoadError::BadFile { file, message })
 }
 
 /// Go's `filepath.Ext`: the suffix from the last `.` of the last path element.
@@ -428,10 +391,7 @@ pub fn check_declared_dependencies(chart: &Chart) -> Result<(), String> {
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "found in Chart.yaml, but missing in charts/ directory: {}",
-            missing.join(", ")
-        ))
+        Err(format!("found in Chart.yaml, but missing in charts/ directory: {}", missing.join(", ")))
     }
 }
 
@@ -445,29 +405,18 @@ mod tests {
     use super::*;
 
     fn file(path: &str, data: &str) -> ChartFile {
-        ChartFile {
-            path: path.to_owned(),
-            data: data.as_bytes().to_vec(),
-            modified: Timestamp::from_secs(1),
-        }
+        ChartFile { path: path.to_owned(), data: data.as_bytes().to_vec(), modified: Timestamp::from_secs(1) }
     }
 
     #[track_caller]
     fn check_error(files: Vec<ChartFile>, expected: &str) {
-        let got = load_files(files, &DEFAULT_LOAD_LIMITS)
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+        let got = load_files(files, &DEFAULT_LOAD_LIMITS).map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(got, Err(expected.to_owned()));
     }
 
     #[test]
     fn walk_order_is_depth_first_by_bytes() {
-        let mut files = vec![
-            file("foo.txt", ""),
-            file("foo/bar.txt", ""),
-            file("Chart.yaml", ""),
-            file("a/b/c", ""),
-        ];
+        let mut files = vec![file("foo.txt", ""), file("foo/bar.txt", ""), file("Chart.yaml", ""), file("a/b/c", "")];
         sort_walk_order(&mut files);
         let order: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(order, ["Chart.yaml", "a/b/c", "foo/bar.txt", "foo.txt"]);
@@ -498,15 +447,9 @@ mod tests {
     #[test]
     fn load_errors_read_like_helm() {
         check_error(vec![file("values.yaml", "")], "Chart.yaml file is missing");
+        check_error(vec![file("Chart.yaml", "version: 1.0.0\n")], "validation: chart.metadata.name is required");
         check_error(
-            vec![file("Chart.yaml", "version: 1.0.0\n")],
-            "validation: chart.metadata.name is required",
-        );
-        check_error(
-            vec![
-                file("Chart.yaml", "name: p\nversion: 1.0.0\n"),
-                file("charts/README.md", "x"),
-            ],
+            vec![file("Chart.yaml", "name: p\nversion: 1.0.0\n"), file("charts/README.md", "x")],
             "error unpacking subchart README.md in p: Chart.yaml file is missing",
         );
         check_error(
@@ -525,11 +468,7 @@ mod tests {
             file("templates/.hidden", ""),
             file("templates/ok.yaml", ""),
         ];
-        let kept: Vec<String> = apply_helmignore(files)
-            .expect("parses")
-            .into_iter()
-            .map(|f| f.path)
-            .collect();
+        let kept: Vec<String> = apply_helmignore(files).expect("parses").into_iter().map(|f| f.path).collect();
         assert_eq!(kept, [".helmignore", "Chart.yaml", "templates/ok.yaml"]);
     }
 }

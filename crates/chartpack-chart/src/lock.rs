@@ -24,15 +24,11 @@ impl Lock {
     /// Parses a lock file as helm's `yaml.Unmarshal(data, &Lock)`; errors carry helm's wording.
     pub fn parse(text: &str) -> Result<Lock, String> {
         let value = yaml::parse(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
-        Lock::from_value(&value)
-            .map_err(|e| format!("error unmarshaling JSON: while decoding JSON: {e}"))
+        Lock::from_value(&value).map_err(|e| format!("error unmarshaling JSON: while decoding JSON: {e}"))
     }
 
     fn from_value(value: &Value) -> Result<Lock, DecodeError> {
-        let mut lock = Lock {
-            generated: Timestamp::go_zero(),
-            ..Lock::default()
-        };
+        let mut lock = Lock { generated: Timestamp::go_zero(), ..Lock::default() };
         let pairs = match value {
             Value::Null => return Ok(lock),
             Value::Map(pairs) => pairs,
@@ -57,24 +53,16 @@ impl Lock {
                         lock.generated = t;
                         lock.generated_offset = offset;
                     }
-                    _ => {
-                        return Err(DecodeError(
-                            "Time.UnmarshalJSON: input is not a JSON string".to_owned(),
-                        ))
-                    }
+                    _ => return Err(DecodeError("Time.UnmarshalJSON: input is not a JSON string".to_owned())),
                 },
                 Some(1) => {
-                    let f = Field {
-                        go_struct: "Lock",
-                        path: "digest",
-                    };
+                    let f = Field { go_struct: "Lock", path: "digest" };
                     if let Some(s) = decode::string(v, f)? {
                         lock.digest = s;
                     }
                 }
                 Some(_) => {
-                    lock.dependencies =
-                        decode_dependencies(v, "Lock", "dependencies", Strictness::Lenient)?;
+                    lock.dependencies = decode_dependencies(v, "Lock", "dependencies", Strictness::Lenient)?;
                 }
                 None => {}
             }
@@ -85,18 +73,11 @@ impl Lock {
     /// The lock as helm's `json.Marshal`: `generated`, `digest`, `dependencies` (never omitted).
     pub fn to_json(&self) -> Json {
         Json::Object(vec![
-            (
-                "generated".to_owned(),
-                Json::String(self.generated.to_rfc3339_nanos(self.generated_offset)),
-            ),
+            ("generated".to_owned(), Json::String(self.generated.to_rfc3339_nanos(self.generated_offset))),
             ("digest".to_owned(), Json::String(self.digest.clone())),
             (
                 "dependencies".to_owned(),
-                if self.dependencies.is_empty() {
-                    Json::Null
-                } else {
-                    dependencies_json(&self.dependencies)
-                },
+                if self.dependencies.is_empty() { Json::Null } else { dependencies_json(&self.dependencies) },
             ),
         ])
     }

@@ -106,16 +106,8 @@ const METADATA_FIELDS: [&str; 17] = [
     "type",
 ];
 const MAINTAINER_FIELDS: [&str; 3] = ["name", "email", "url"];
-const DEPENDENCY_FIELDS: [&str; 8] = [
-    "name",
-    "version",
-    "repository",
-    "condition",
-    "tags",
-    "enabled",
-    "import-values",
-    "alias",
-];
+const DEPENDENCY_FIELDS: [&str; 8] =
+    ["name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias"];
 
 /// How strictly unknown keys are treated (helm lint's strict parse warns about them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,10 +137,8 @@ impl Metadata {
     /// `json.Unmarshal` into an existing struct does (helm relies on it for requirements.yaml).
     pub fn merge_yaml(&mut self, text: &str, strictness: Strictness) -> Result<(), String> {
         let value = yaml::parse(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
-        check_json_representable(&value)
-            .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
-        self.merge_value(&value, strictness)
-            .map_err(|e| format!("error unmarshaling JSON: while decoding JSON: {e}"))
+        check_json_representable(&value).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+        self.merge_value(&value, strictness).map_err(|e| format!("error unmarshaling JSON: while decoding JSON: {e}"))
     }
 
     fn merge_value(&mut self, value: &Value, strictness: Strictness) -> Result<(), DecodeError> {
@@ -170,10 +160,7 @@ impl Metadata {
                 continue;
             };
             let name = METADATA_FIELDS[index];
-            let field = Field {
-                go_struct: "Metadata",
-                path: name,
-            };
+            let field = Field { go_struct: "Metadata", path: name };
             match name {
                 "name" => set(&mut self.name, decode::string(v, field)?),
                 "home" => set(&mut self.home, decode::string(v, field)?),
@@ -194,10 +181,7 @@ impl Metadata {
                     None => self.annotations.clear(),
                 },
                 "kubeVersion" => set(&mut self.kube_version, decode::string(v, field)?),
-                "dependencies" => {
-                    self.dependencies =
-                        decode_dependencies(v, "Metadata", "dependencies", strictness)?
-                }
+                "dependencies" => self.dependencies = decode_dependencies(v, "Metadata", "dependencies", strictness)?,
                 _ => set(&mut self.chart_type, decode::string(v, field)?),
             }
         }
@@ -241,25 +225,16 @@ impl Metadata {
             return Err("chart.metadata.name is required".to_owned());
         }
         if self.name == "." || self.name == ".." {
-            return Err(format!(
-                "chart.metadata.name {} is not allowed",
-                go_quote(&self.name)
-            ));
+            return Err(format!("chart.metadata.name {} is not allowed", go_quote(&self.name)));
         }
         if !is_base_name(&self.name) {
-            return Err(format!(
-                "chart.metadata.name {} is invalid",
-                go_quote(&self.name)
-            ));
+            return Err(format!("chart.metadata.name {} is invalid", go_quote(&self.name)));
         }
         if self.version.is_empty() {
             return Err("chart.metadata.version is required".to_owned());
         }
         if chartpack_semver::Version::parse(&self.version).is_err() {
-            return Err(format!(
-                "chart.metadata.version {} is invalid",
-                go_quote(&self.version)
-            ));
+            return Err(format!("chart.metadata.version {} is invalid", go_quote(&self.version)));
         }
         if !matches!(self.chart_type.as_str(), "" | "application" | "library") {
             return Err("chart.metadata.type must be application or library".to_owned());
@@ -272,27 +247,12 @@ impl Metadata {
             let Some(d) = dependency else {
                 return Err("dependencies must not contain empty or null nodes".to_owned());
             };
-            if !d.alias.is_empty()
-                && !d
-                    .alias
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            {
-                return Err(format!(
-                    "dependency {} has disallowed characters in the alias",
-                    go_quote(&d.name)
-                ));
+            if !d.alias.is_empty() && !d.alias.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+                return Err(format!("dependency {} has disallowed characters in the alias", go_quote(&d.name)));
             }
-            let key = if d.alias.is_empty() {
-                d.name.as_str()
-            } else {
-                d.alias.as_str()
-            };
+            let key = if d.alias.is_empty() { d.name.as_str() } else { d.alias.as_str() };
             if seen.contains(&key) {
-                return Err(format!(
-                    "more than one dependency with name or alias {}",
-                    go_quote(key)
-                ));
+                return Err(format!("more than one dependency with name or alias {}", go_quote(key)));
             }
             seen.push(key);
         }
@@ -334,19 +294,12 @@ impl Metadata {
             o.push(("deprecated".to_owned(), Json::Bool(true)));
         }
         if !self.annotations.is_empty() {
-            let map = self
-                .annotations
-                .iter()
-                .map(|(k, v)| (k.clone(), Json::String(v.clone())))
-                .collect();
+            let map = self.annotations.iter().map(|(k, v)| (k.clone(), Json::String(v.clone()))).collect();
             o.push(("annotations".to_owned(), Json::Object(map)));
         }
         push_str(&mut o, "kubeVersion", &self.kube_version);
         if !self.dependencies.is_empty() {
-            o.push((
-                "dependencies".to_owned(),
-                dependencies_json(&self.dependencies),
-            ));
+            o.push(("dependencies".to_owned(), dependencies_json(&self.dependencies)));
         }
         push_str(&mut o, "type", &self.chart_type);
         Json::Object(o)
@@ -378,20 +331,14 @@ impl Dependency {
     pub fn to_json(&self) -> Json {
         let mut o = vec![("name".to_owned(), Json::String(self.name.clone()))];
         push_str(&mut o, "version", &self.version);
-        o.push((
-            "repository".to_owned(),
-            Json::String(self.repository.clone()),
-        ));
+        o.push(("repository".to_owned(), Json::String(self.repository.clone())));
         push_str(&mut o, "condition", &self.condition);
         push_list(&mut o, "tags", &self.tags);
         if self.enabled {
             o.push(("enabled".to_owned(), Json::Bool(true)));
         }
         if !self.import_values.is_empty() {
-            o.push((
-                "import-values".to_owned(),
-                Json::Array(self.import_values.clone()),
-            ));
+            o.push(("import-values".to_owned(), Json::Array(self.import_values.clone())));
         }
         push_str(&mut o, "alias", &self.alias);
         Json::Object(o)
@@ -400,11 +347,7 @@ impl Dependency {
 
 /// JSON array of dependencies (`null` for null entries).
 pub(crate) fn dependencies_json(deps: &[Option<Dependency>]) -> Json {
-    Json::Array(
-        deps.iter()
-            .map(|d| d.as_ref().map_or(Json::Null, Dependency::to_json))
-            .collect(),
-    )
+    Json::Array(deps.iter().map(|d| d.as_ref().map_or(Json::Null, Dependency::to_json)).collect())
 }
 
 fn push_str(o: &mut Vec<(String, Json)>, key: &str, value: &str) {
@@ -415,10 +358,7 @@ fn push_str(o: &mut Vec<(String, Json)>, key: &str, value: &str) {
 
 fn push_list(o: &mut Vec<(String, Json)>, key: &str, values: &[String]) {
     if !values.is_empty() {
-        o.push((
-            key.to_owned(),
-            Json::Array(values.iter().map(|s| Json::String(s.clone())).collect()),
-        ));
+        o.push((key.to_owned(), Json::Array(values.iter().map(|s| Json::String(s.clone())).collect())));
     }
 }
 
@@ -427,14 +367,8 @@ fn check_json_representable(value: &Value) -> Result<(), String> {
     yaml::to_json(value).map(|_| ()).map_err(|e| e.to_string())
 }
 
-fn decode_maintainers(
-    value: &Value,
-    strictness: Strictness,
-) -> Result<Vec<Option<Maintainer>>, DecodeError> {
-    let field = Field {
-        go_struct: "Metadata",
-        path: "maintainers",
-    };
+fn decode_maintainers(value: &Value, strictness: Strictness) -> Result<Vec<Option<Maintainer>>, DecodeError> {
+    let field = Field { go_struct: "Metadata", path: "maintainers" };
     let items = match value {
         Value::Null => return Ok(Vec::new()),
         Value::Seq(items) => items,
@@ -459,10 +393,7 @@ fn decode_maintainers(
                 continue;
             };
             let path = format!("maintainers.{}", MAINTAINER_FIELDS[index]);
-            let f = Field {
-                go_struct: "Maintainer",
-                path: &path,
-            };
+            let f = Field { go_struct: "Maintainer", path: &path };
             let s = decode::string(v, f)?;
             match index {
                 0 => set(&mut m.name, s),
@@ -482,10 +413,7 @@ pub(crate) fn decode_dependencies(
     parent_path: &str,
     strictness: Strictness,
 ) -> Result<Vec<Option<Dependency>>, DecodeError> {
-    let field = Field {
-        go_struct: parent,
-        path: parent_path,
-    };
+    let field = Field { go_struct: parent, path: parent_path };
     let items = match value {
         Value::Null => return Ok(Vec::new()),
         Value::Seq(items) => items,
@@ -511,10 +439,7 @@ pub(crate) fn decode_dependencies(
             };
             let name = DEPENDENCY_FIELDS[index];
             let path = format!("{parent_path}.{name}");
-            let f = Field {
-                go_struct: "Dependency",
-                path: &path,
-            };
+            let f = Field { go_struct: "Dependency", path: &path };
             match name {
                 "name" => set(&mut d.name, decode::string(v, f)?),
                 "version" => set(&mut d.version, decode::string(v, f)?),
@@ -570,9 +495,7 @@ pub(crate) fn is_base_name(name: &str) -> bool {
 }
 
 fn sanitize_in_place(s: &mut String) {
-    if s.chars()
-        .all(|c| c == ' ' || (is_print(c) && !c.is_whitespace()))
-    {
+    if s.chars().all(|c| c == ' ' || (is_print(c) && !c.is_whitespace())) {
         return;
     }
     *s = s
@@ -619,11 +542,7 @@ mod tests {
     fn check_yaml(chart_yaml: &str, packaged: &str) {
         let mut m = Metadata::parse(chart_yaml, Strictness::Lenient).expect("parses");
         m.sanitize();
-        assert_eq!(
-            m.to_yaml().as_deref(),
-            Ok(packaged),
-            "Chart.yaml {chart_yaml:?}"
-        );
+        assert_eq!(m.to_yaml().as_deref(), Ok(packaged), "Chart.yaml {chart_yaml:?}");
     }
 
     // helm-behaviour.md §3.4: `helm create` chart's packaged Chart.yaml (helm v4.1.4).
@@ -638,11 +557,8 @@ mod tests {
     // helm-behaviour.md §3.2 (verified): YAML 1.1 scalars into string fields.
     #[test]
     fn yaml11_scalars_become_strings() {
-        let m = Metadata::parse(
-            "name: y\nversion: 1.10\nappVersion: 0x1F\ndescription: 017\n",
-            Strictness::Lenient,
-        )
-        .expect("parses");
+        let m = Metadata::parse("name: y\nversion: 1.10\nappVersion: 0x1F\ndescription: 017\n", Strictness::Lenient)
+            .expect("parses");
         assert_eq!(m.name, "true");
         assert_eq!(m.version, "1.1");
         assert_eq!(m.app_version, "31");
@@ -651,18 +567,11 @@ mod tests {
 
     #[test]
     fn keys_are_case_insensitive_and_unknown_keys_ignored_or_refused() {
-        let m = Metadata::parse(
-            "NAME: a\nVersion: 1.0.0\nengine: gotpl\n",
-            Strictness::Lenient,
-        )
-        .expect("parses");
+        let m = Metadata::parse("NAME: a\nVersion: 1.0.0\nengine: gotpl\n", Strictness::Lenient).expect("parses");
         assert_eq!((m.name.as_str(), m.version.as_str()), ("a", "1.0.0"));
         assert_eq!(
             Metadata::parse("name: a\nengine: gotpl\n", Strictness::Strict),
-            Err(
-                "error unmarshaling JSON: while decoding JSON: json: unknown field \"engine\""
-                    .to_owned()
-            )
+            Err("error unmarshaling JSON: while decoding JSON: json: unknown field \"engine\"".to_owned())
         );
     }
 
@@ -681,11 +590,7 @@ mod tests {
             m.api_version = API_V1.to_owned();
         }
         m.sanitize();
-        assert_eq!(
-            m.validate(),
-            expected.map_err(str::to_owned),
-            "Chart.yaml {chart_yaml:?}"
-        );
+        assert_eq!(m.validate(), expected.map_err(str::to_owned), "Chart.yaml {chart_yaml:?}");
     }
 
     // Messages from helm-behaviour.md §3.3 (helm v4.1.4).
@@ -693,19 +598,10 @@ mod tests {
     fn validation_messages() {
         check_validate("name: a\nversion: 1.0.0\n", Ok(()));
         check_validate("version: 1.0.0\n", Err("chart.metadata.name is required"));
-        check_validate(
-            "name: ..\nversion: 1.0.0\n",
-            Err("chart.metadata.name \"..\" is not allowed"),
-        );
-        check_validate(
-            "name: a/b\nversion: 1.0.0\n",
-            Err("chart.metadata.name \"a/b\" is invalid"),
-        );
+        check_validate("name: ..\nversion: 1.0.0\n", Err("chart.metadata.name \"..\" is not allowed"));
+        check_validate("name: a/b\nversion: 1.0.0\n", Err("chart.metadata.name \"a/b\" is invalid"));
         check_validate("name: a\n", Err("chart.metadata.version is required"));
-        check_validate(
-            "name: a\nversion: x\n",
-            Err("chart.metadata.version \"x\" is invalid"),
-        );
+        check_validate("name: a\nversion: x\n", Err("chart.metadata.version \"x\" is invalid"));
         check_validate(
             "name: a\nversion: 1.0.0\ntype: foo\n",
             Err("chart.metadata.type must be application or library"),
@@ -731,23 +627,14 @@ mod tests {
     // helm v4.1.4: `helm show chart` says "Error: yaml: control characters are not allowed".
     #[test]
     fn unwritable_annotations_are_an_error() {
-        let m = Metadata::parse(
-            "name: a\nversion: 1.0.0\nannotations:\n  \"a\\uFFFEb\": x\n",
-            Strictness::Lenient,
-        )
-        .expect("parses");
-        assert_eq!(
-            m.to_yaml().map_err(|e| e.to_string()),
-            Err("yaml: control characters are not allowed".to_owned())
-        );
+        let m = Metadata::parse("name: a\nversion: 1.0.0\nannotations:\n  \"a\\uFFFEb\": x\n", Strictness::Lenient)
+            .expect("parses");
+        assert_eq!(m.to_yaml().map_err(|e| e.to_string()), Err("yaml: control characters are not allowed".to_owned()));
     }
 
     #[test]
     fn sanitize_replaces_spaces_and_drops_controls() {
-        let mut m = Metadata {
-            description: "a\tb\u{1b}[31mc\u{200b}".to_owned(),
-            ..Metadata::default()
-        };
+        let mut m = Metadata { description: "a\tb\u{1b}[31mc\u{200b}".to_owned(), ..Metadata::default() };
         m.sanitize();
         assert_eq!(m.description, "a b[31mc");
     }

@@ -20,10 +20,7 @@ impl Timestamp {
 
     /// Go's zero `time.Time` (`0001-01-01T00:00:00Z`), which helm treats as "unset".
     pub fn go_zero() -> Self {
-        Timestamp {
-            secs: GO_ZERO_UNIX,
-            nanos: 0,
-        }
+        Timestamp { secs: GO_ZERO_UNIX, nanos: 0 }
     }
 
     /// Whether this is Go's zero time, which helm treats as "no time known".
@@ -60,12 +57,7 @@ impl Timestamp {
         let hour = num(11..13)?;
         let minute = num(14..16)?;
         let second = num(17..19)?;
-        if b[4] != b'-'
-            || b[7] != b'-'
-            || !matches!(b[10], b'T' | b't')
-            || b[13] != b':'
-            || b[16] != b':'
-        {
+        if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
             return None;
         }
         if !(1..=12).contains(&month)
@@ -147,15 +139,7 @@ impl Timestamp {
         let days = local.div_euclid(86_400);
         let rem = local.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            y,
-            m,
-            d,
-            rem / 3600,
-            rem % 3600 / 60,
-            rem % 60
-        )
+        format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
     }
 }
 
@@ -212,10 +196,7 @@ mod tests {
     #[test]
     fn rfc3339_round_trips() {
         for (text, formatted) in [
-            (
-                "2026-11-24T13:02:15.82018192Z",
-                "2026-11-24T13:02:15.82018192Z",
-            ),
+            ("2026-11-24T13:02:15.82018192Z", "2026-11-24T13:02:15.82018192Z"),
             ("2019-01-01T00:00:00.000Z", "2019-01-01T00:00:00Z"),
             ("2020-02-29T23:59:59+05:30", "2020-02-29T23:59:59+05:30"),
             ("2020-02-29T23:59:59+00:00", "2020-02-29T23:59:59Z"),
@@ -224,34 +205,14 @@ mod tests {
             let (t, offset) = Timestamp::parse_rfc3339(text).expect(text);
             assert_eq!(t.to_rfc3339_nanos(offset), formatted);
         }
-        assert_eq!(
-            Timestamp::parse_rfc3339("0001-01-01T00:00:00Z").map(|t| t.0),
-            Some(Timestamp::go_zero())
-        );
-        assert_eq!(
-            Timestamp::parse_rfc3339("1970-01-01T00:00:01Z").map(|t| t.0),
-            Some(Timestamp::from_secs(1))
-        );
+        assert_eq!(Timestamp::parse_rfc3339("0001-01-01T00:00:00Z").map(|t| t.0), Some(Timestamp::go_zero()));
+        assert_eq!(Timestamp::parse_rfc3339("1970-01-01T00:00:01Z").map(|t| t.0), Some(Timestamp::from_secs(1)));
         assert!(Timestamp::parse_rfc3339("2020-02-30T00:00:00Z").is_none());
     }
 
     #[test]
     fn rounding_is_halves_up() {
-        assert_eq!(
-            Timestamp {
-                secs: 10,
-                nanos: 500_000_000
-            }
-            .rounded_secs(),
-            11
-        );
-        assert_eq!(
-            Timestamp {
-                secs: 10,
-                nanos: 499_999_999
-            }
-            .rounded_secs(),
-            10
-        );
+        assert_eq!(Timestamp { secs: 10, nanos: 500_000_000 }.rounded_secs(), 11);
+        assert_eq!(Timestamp { secs: 10, nanos: 499_999_999 }.rounded_secs(), 10);
     }
 }

@@ -40,9 +40,7 @@ fn split_documents(text: &str) -> Vec<&str> {
     let mut start = 0;
     let mut line_start = 0;
     while line_start < text.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |i| line_start + i + 1);
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
         let line = &text[line_start..line_end];
         if let Some(rest) = line.strip_prefix("---") {
             let rest = rest.trim();

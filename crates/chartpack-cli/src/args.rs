@@ -11,11 +11,7 @@ pub(crate) struct Args {
 
 impl Args {
     /// Parses `argv`; `with_value` lists options taking a value, `switches` boolean flags.
-    pub(crate) fn new(
-        argv: &[String],
-        with_value: &[&str],
-        switches: &[&str],
-    ) -> Result<Args, String> {
+    pub(crate) fn new(argv: &[String], with_value: &[&str], switches: &[&str]) -> Result<Args, String> {
         let mut args = Args::default();
         let mut i = 0;
         while i < argv.len() {
@@ -37,10 +33,7 @@ impl Args {
                 let value = match inline {
                     Some(v) => v,
                     None => {
-                        let v = argv
-                            .get(i)
-                            .cloned()
-                            .ok_or_else(|| format!("flag needs an argument: {name}"))?;
+                        let v = argv.get(i).cloned().ok_or_else(|| format!("flag needs an argument: {name}"))?;
                         i += 1;
                         v
                     }
@@ -60,11 +53,7 @@ impl Args {
 
     /// The last value given for any of `names`.
     pub(crate) fn value(&self, names: &[&str]) -> Option<String> {
-        self.values
-            .iter()
-            .rev()
-            .find(|(n, _)| names.contains(&n.as_str()))
-            .map(|(_, v)| v.clone())
+        self.values.iter().rev().find(|(n, _)| names.contains(&n.as_str())).map(|(_, v)| v.clone())
     }
 
     /// Whether a switch was given.
@@ -79,24 +68,11 @@ mod tests {
 
     #[test]
     fn parses_pflag_forms() {
-        let argv: Vec<String> = [
-            "dir",
-            "-d",
-            "out",
-            "--version=1.2.3",
-            "--reproducible",
-            "--app-version",
-            "2",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let args = Args::new(
-            &argv,
-            &["-d", "--version", "--app-version"],
-            &["--reproducible"],
-        )
-        .expect("parses");
+        let argv: Vec<String> = ["dir", "-d", "out", "--version=1.2.3", "--reproducible", "--app-version", "2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let args = Args::new(&argv, &["-d", "--version", "--app-version"], &["--reproducible"]).expect("parses");
         assert_eq!(args.positional, ["dir"]);
         assert_eq!(args.value(&["-d"]).as_deref(), Some("out"));
         assert_eq!(args.value(&["--version"]).as_deref(), Some("1.2.3"));

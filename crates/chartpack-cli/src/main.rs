@@ -9,9 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chartpack::chart::{
-    load_archive, load_directory, show, ShowPart, Timestamp, DEFAULT_LOAD_LIMITS,
-};
+use chartpack::chart::{load_archive, load_directory, show, ShowPart, Timestamp, DEFAULT_LOAD_LIMITS};
 use chartpack::{package, PackageOptions};
 
 use args::Args;
@@ -44,9 +42,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             Ok(())
         }
-        Some(other) => Err(format!(
-            "unknown command \"{other}\" for \"chartpack\"\n\n{USAGE}"
-        )),
+        Some(other) => Err(format!("unknown command \"{other}\" for \"chartpack\"\n\n{USAGE}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -60,10 +56,7 @@ fn main() -> ExitCode {
 
 fn now() -> Timestamp {
     match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => Timestamp {
-            secs: d.as_secs() as i64,
-            nanos: d.subsec_nanos(),
-        },
+        Ok(d) => Timestamp { secs: d.as_secs() as i64, nanos: d.subsec_nanos() },
         Err(_) => Timestamp::default(),
     }
 }
@@ -81,11 +74,7 @@ fn source_date_epoch() -> Result<Option<Timestamp>, String> {
 }
 
 fn cmd_package(argv: &[String]) -> Result<(), String> {
-    let mut args = Args::new(
-        argv,
-        &["-d", "--destination", "--version", "--app-version"],
-        &["--reproducible"],
-    )?;
+    let mut args = Args::new(argv, &["-d", "--destination", "--version", "--app-version"], &["--reproducible"])?;
     if args.positional.is_empty() {
         return Err("need at least one argument, the path to the chart".to_owned());
     }
@@ -94,16 +83,10 @@ fn cmd_package(argv: &[String]) -> Result<(), String> {
     let options = PackageOptions {
         version: args.value(&["--version"]),
         app_version: args.value(&["--app-version"]),
-        reproducible_time: if reproducible || epoch.is_some() {
-            Some(epoch.unwrap_or_default())
-        } else {
-            None
-        },
+        reproducible_time: if reproducible || epoch.is_some() { Some(epoch.unwrap_or_default()) } else { None },
         now: now(),
     };
-    let destination = args
-        .value(&["-d", "--destination"])
-        .unwrap_or_else(|| ".".to_owned());
+    let destination = args.value(&["-d", "--destination"]).unwrap_or_else(|| ".".to_owned());
     let out_dir = if destination == "." {
         std::env::current_dir().map_err(|e| e.to_string())?
     } else {
@@ -119,12 +102,8 @@ fn cmd_package(argv: &[String]) -> Result<(), String> {
         }
         let packaged = package(chart, &options).map_err(|e| e.to_string())?;
         let target = out_dir.join(&packaged.file_name);
-        write_atomically(&out_dir, &target, &packaged.archive)
-            .map_err(|e| format!("failed to save: {e}"))?;
-        println!(
-            "Successfully packaged chart and saved it to: {}",
-            target.display()
-        );
+        write_atomically(&out_dir, &target, &packaged.archive).map_err(|e| format!("failed to save: {e}"))?;
+        println!("Successfully packaged chart and saved it to: {}", target.display());
     }
     Ok(())
 }
@@ -137,10 +116,7 @@ fn write_atomically(dir: &Path, target: &Path, bytes: &[u8]) -> Result<(), Strin
         Ok(_) => {}
         Err(_) => std::fs::create_dir_all(dir).map_err(|e| e.to_string())?,
     }
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, target));
     if result.is_err() {
@@ -157,25 +133,14 @@ fn cmd_lint(argv: &[String]) -> Result<(), String> {
     let args = Args::new(argv, &[], &["--strict", "--quiet"])?;
     let strict = args.flag("--strict");
     let quiet = args.flag("--quiet");
-    let paths = if args.positional.is_empty() {
-        vec![".".to_owned()]
-    } else {
-        args.positional.clone()
-    };
+    let paths = if args.positional.is_empty() { vec![".".to_owned()] } else { args.positional.clone() };
     let mut report = String::new();
     let mut failed = 0;
     let mut noisy = 0;
     for path in &paths {
         let (diagnostics, fatal) = lint_one(path);
-        let threshold = if strict {
-            chartpack::chart::Severity::Warning
-        } else {
-            chartpack::chart::Severity::Error
-        };
-        let has_warnings = fatal.is_some()
-            || diagnostics
-                .iter()
-                .any(|d| d.severity > chartpack::chart::Severity::Info);
+        let threshold = if strict { chartpack::chart::Severity::Warning } else { chartpack::chart::Severity::Error };
+        let has_warnings = fatal.is_some() || diagnostics.iter().any(|d| d.severity > chartpack::chart::Severity::Info);
         let fails = fatal.is_some() || diagnostics.iter().any(|d| d.severity >= threshold);
         if has_warnings {
             noisy += 1;
@@ -198,11 +163,7 @@ fn cmd_lint(argv: &[String]) -> Result<(), String> {
         report.push('\n');
     }
     print!("{report}");
-    let summary = format!(
-        "{} chart(s) linted, {} chart(s) failed",
-        paths.len(),
-        failed
-    );
+    let summary = format!("{} chart(s) linted, {} chart(s) failed", paths.len(), failed);
     if failed > 0 {
         return Err(summary);
     }
@@ -217,15 +178,7 @@ fn lint_one(path: &str) -> (Vec<chartpack::chart::Diagnostic>, Option<String>) {
     let (tree, chart_dir) = if is_archive_path(path) {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) => {
-                return (
-                    Vec::new(),
-                    Some(format!(
-                        "unable to open tarball: open {path}: {}",
-                        io_text(&e)
-                    )),
-                )
-            }
+            Err(e) => return (Vec::new(), Some(format!("unable to open tarball: open {path}: {}", io_text(&e)))),
         };
         match chartpack::expand_for_lint(&bytes, path, &DEFAULT_LOAD_LIMITS) {
             Ok((name, tree)) => (tree, name),
@@ -243,26 +196,17 @@ fn lint_one(path: &str) -> (Vec<chartpack::chart::Diagnostic>, Option<String>) {
                 )),
             );
         }
-        (
-            walk::read_source_tree(Path::new(path)),
-            absolute_clean(Path::new(path)),
-        )
+        (walk::read_source_tree(Path::new(path)), absolute_clean(Path::new(path)))
     };
     let loaded = if is_archive_path(path) {
         load_directory(tree.files.clone(), &DEFAULT_LOAD_LIMITS)
     } else {
         match walk::read_chart_dir(Path::new(path)) {
             Ok(files) => load_directory(files, &DEFAULT_LOAD_LIMITS),
-            Err(e) => Err(chartpack::chart::LoadError::Unreadable {
-                path: e.path,
-                message: e.message,
-            }),
+            Err(e) => Err(chartpack::chart::LoadError::Unreadable { path: e.path, message: e.message }),
         }
     };
-    (
-        chartpack::lint_tree(&tree, &chart_dir, loaded.as_ref()),
-        None,
-    )
+    (chartpack::lint_tree(&tree, &chart_dir, loaded.as_ref()), None)
 }
 
 fn cmd_verify(argv: &[String]) -> Result<(), String> {
@@ -272,8 +216,8 @@ fn cmd_verify(argv: &[String]) -> Result<(), String> {
     }
     for path in &args.positional {
         let bytes = std::fs::read(path).map_err(|e| format!("open {path}: {}", io_text(&e)))?;
-        let verified = chartpack::verify_archive(&bytes, path, &DEFAULT_LOAD_LIMITS)
-            .map_err(|e| format!("{path}: {e}"))?;
+        let verified =
+            chartpack::verify_archive(&bytes, path, &DEFAULT_LOAD_LIMITS).map_err(|e| format!("{path}: {e}"))?;
         println!(
             "Verified {path}: chart {} version {}, {} files, {} bytes, {}",
             verified.chart.metadata.name,
@@ -298,11 +242,7 @@ fn cmd_show(argv: &[String]) -> Result<(), String> {
         "readme" => ShowPart::Readme,
         "crds" => ShowPart::Crds,
         "all" => ShowPart::All,
-        other => {
-            return Err(format!(
-                "unknown part \"{other}\": use chart, values, readme, crds or all"
-            ))
-        }
+        other => return Err(format!("unknown part \"{other}\": use chart, values, readme, crds or all")),
     };
     let meta = std::fs::metadata(target).map_err(|e| format!("stat {target}: {}", io_text(&e)))?;
     let chart = if meta.is_dir() {
@@ -322,9 +262,7 @@ fn absolute_clean(path: &Path) -> String {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|cwd| cwd.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf())
     };
     let mut parts: Vec<String> = Vec::new();
     for component in joined.components() {

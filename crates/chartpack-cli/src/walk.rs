@@ -28,21 +28,11 @@ pub struct WalkError {
 pub fn read_chart_dir(dir: &Path) -> Result<Vec<ChartFile>, WalkError> {
     let root = absolute(dir);
     let rules = match fs::read(root.join(HELMIGNORE)) {
-        Ok(bytes) => {
-            IgnoreRules::parse(&String::from_utf8_lossy(&bytes)).map_err(|e| WalkError {
-                path: HELMIGNORE.to_owned(),
-                message: e.to_string(),
-            })?
-        }
+        Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))
+            .map_err(|e| WalkError { path: HELMIGNORE.to_owned(), message: e.to_string() })?,
         Err(_) => IgnoreRules::default(),
     };
-    let mut walker = Walker {
-        root: root.clone(),
-        rules: Some(rules),
-        files: Vec::new(),
-        dirs: Vec::new(),
-        total: 0,
-    };
+    let mut walker = Walker { root: root.clone(), rules: Some(rules), files: Vec::new(), dirs: Vec::new(), total: 0 };
     walker.walk_dir(&root, "", &mut Vec::new())?;
     Ok(walker.files)
 }
@@ -51,27 +41,16 @@ pub fn read_chart_dir(dir: &Path) -> Result<Vec<ChartFile>, WalkError> {
 /// looks at before loading). Unreadable entries are skipped here; the load reports them.
 pub fn read_source_tree(dir: &Path) -> SourceTree {
     let root = absolute(dir);
-    let mut walker = Walker {
-        root: root.clone(),
-        rules: None,
-        files: Vec::new(),
-        dirs: Vec::new(),
-        total: 0,
-    };
+    let mut walker = Walker { root: root.clone(), rules: None, files: Vec::new(), dirs: Vec::new(), total: 0 };
     let _ = walker.walk_dir(&root, "", &mut Vec::new());
-    SourceTree {
-        files: walker.files,
-        dirs: walker.dirs,
-    }
+    SourceTree { files: walker.files, dirs: walker.dirs }
 }
 
 fn absolute(dir: &Path) -> PathBuf {
     if dir.is_absolute() {
         dir.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|cwd| cwd.join(dir))
-            .unwrap_or_else(|_| dir.to_path_buf())
+        std::env::current_dir().map(|cwd| cwd.join(dir)).unwrap_or_else(|_| dir.to_path_buf())
     }
 }
 
@@ -86,42 +65,25 @@ struct Walker {
 
 impl Walker {
     fn error(&self, rel: &str, message: String) -> WalkError {
-        WalkError {
-            path: rel.to_owned(),
-            message,
-        }
+        WalkError { path: rel.to_owned(), message }
     }
 
     /// Walks `dir` (its relative path `rel`); `stack` holds canonical directories being walked,
     /// so a symbolic link back to an ancestor is refused instead of looping forever.
-    fn walk_dir(
-        &mut self,
-        dir: &Path,
-        rel: &str,
-        stack: &mut Vec<PathBuf>,
-    ) -> Result<(), WalkError> {
-        let canonical = fs::canonicalize(dir)
-            .map_err(|e| self.error(rel, format!("error reading {rel}: {e}")))?;
+    fn walk_dir(&mut self, dir: &Path, rel: &str, stack: &mut Vec<PathBuf>) -> Result<(), WalkError> {
+        let canonical = fs::canonicalize(dir).map_err(|e| self.error(rel, format!("error reading {rel}: {e}")))?;
         if stack.contains(&canonical) {
             return Err(self.error(rel, format!("symbolic link cycle at {}", dir.display())));
         }
         stack.push(canonical);
         let mut names: Vec<String> = fs::read_dir(dir)
             .map_err(|e| self.error(rel, format!("error reading {}: {e}", dir.display())))?
-            .filter_map(|entry| {
-                entry
-                    .ok()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-            })
+            .filter_map(|entry| entry.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
             .collect();
         names.sort();
         for name in names {
             let path = dir.join(&name);
-            let child_rel = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
+            let child_rel = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
             let result = self.walk_entry(&path, &child_rel, stack);
             if let Err(e) = result {
                 if self.rules.is_some() {
@@ -134,27 +96,14 @@ impl Walker {
         Ok(())
     }
 
-    fn walk_entry(
-        &mut self,
-        path: &Path,
-        rel: &str,
-        stack: &mut Vec<PathBuf>,
-    ) -> Result<(), WalkError> {
-        let link = fs::symlink_metadata(path)
-            .map_err(|e| self.error(rel, format!("lstat {}: {e}", path.display())))?;
+    fn walk_entry(&mut self, path: &Path, rel: &str, stack: &mut Vec<PathBuf>) -> Result<(), WalkError> {
+        let link = fs::symlink_metadata(path).map_err(|e| self.error(rel, format!("lstat {}: {e}", path.display())))?;
         let meta = if link.file_type().is_symlink() {
             fs::metadata(path).map_err(|e| {
-                let target = fs::read_link(path)
-                    .map(|t| t.display().to_string())
-                    .unwrap_or_default();
+                let target = fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
                 self.error(
                     rel,
-                    format!(
-                        "error evaluating symlink {}: lstat {}: {}",
-                        path.display(),
-                        target,
-                        io_text(&e)
-                    ),
+                    format!("error evaluating symlink {}: lstat {}: {}", path.display(), target, io_text(&e)),
                 )
             })?
         } else {
@@ -173,58 +122,37 @@ impl Walker {
         if !meta.is_file() {
             return Err(self.error(
                 rel,
-                format!(
-                    "cannot load irregular file {} as it has file mode type bits set",
-                    path.display()
-                ),
+                format!("cannot load irregular file {} as it has file mode type bits set", path.display()),
             ));
         }
         if meta.len() > MAX_FILE_BYTES {
-            let base = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            return Err(self.error(
-                rel,
-                format!(
-                    "chart file \"{base}\" is larger than the maximum file size {MAX_FILE_BYTES}"
-                ),
-            ));
+            let base = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            return Err(
+                self.error(rel, format!("chart file \"{base}\" is larger than the maximum file size {MAX_FILE_BYTES}"))
+            );
         }
         let mut data = Vec::with_capacity(meta.len() as usize);
         fs::File::open(path)
             .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut data))
             .map_err(|e| self.error(rel, format!("error reading {rel}: {e}")))?;
         if data.len() as u64 > MAX_FILE_BYTES {
-            let base = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            return Err(self.error(
-                rel,
-                format!(
-                    "chart file \"{base}\" is larger than the maximum file size {MAX_FILE_BYTES}"
-                ),
-            ));
+            let base = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            return Err(
+                self.error(rel, format!("chart file \"{base}\" is larger than the maximum file size {MAX_FILE_BYTES}"))
+            );
         }
         self.total += data.len() as u64;
         if self.rules.is_some() && self.total > MAX_TOTAL_BYTES {
             return Err(self.error(
                 rel,
-                format!(
-                    "chart directory {} is larger than the maximum size {MAX_TOTAL_BYTES}",
-                    self.root.display()
-                ),
+                format!("chart directory {} is larger than the maximum size {MAX_TOTAL_BYTES}", self.root.display()),
             ));
         }
         let modified = meta
             .modified()
             .ok()
             .map(|t| match t.duration_since(UNIX_EPOCH) {
-                Ok(d) => Timestamp {
-                    secs: d.as_secs() as i64,
-                    nanos: d.subsec_nanos(),
-                },
+                Ok(d) => Timestamp { secs: d.as_secs() as i64, nanos: d.subsec_nanos() },
                 Err(e) => {
                     let d = e.duration();
                     let mut secs = -(d.as_secs() as i64);
@@ -237,11 +165,7 @@ impl Walker {
                 }
             })
             .unwrap_or_default();
-        self.files.push(ChartFile {
-            path: rel.to_owned(),
-            data,
-            modified,
-        });
+        self.files.push(ChartFile { path: rel.to_owned(), data, modified });
         Ok(())
     }
 }

@@ -129,22 +129,14 @@ impl<'input> Parser<'input> {
             let _ = sys::yaml_parser_initialize(p);
             sys::yaml_parser_set_input_string(p, input.as_ptr(), input.len() as u64);
         }
-        Parser {
-            raw,
-            finished: false,
-            _input: PhantomData,
-        }
+        Parser { raw, finished: false, _input: PhantomData }
     }
 
     /// The next event, or the libyaml error. After `StreamEnd` or an error, keeps returning
     /// `StreamEnd`.
     pub(crate) fn next_event(&mut self) -> Result<Located, ParseFailure> {
         if self.finished {
-            return Ok(Located {
-                event: Event::StreamEnd,
-                start: Mark::default(),
-                end: Mark::default(),
-            });
+            return Ok(Located { event: Event::StreamEnd, start: Mark::default(), end: Mark::default() });
         }
         let mut ev: MaybeUninit<sys::yaml_event_t> = MaybeUninit::zeroed();
         let p = self.raw.as_mut_ptr();
@@ -156,14 +148,8 @@ impl<'input> Parser<'input> {
                 return Err(self.failure());
             }
             let ev = ev.assume_init_mut();
-            let start = Mark {
-                index: ev.start_mark.index,
-                line: ev.start_mark.line,
-            };
-            let end = Mark {
-                index: ev.end_mark.index,
-                line: ev.end_mark.line,
-            };
+            let start = Mark { index: ev.start_mark.index, line: ev.start_mark.line };
+            let end = Mark { index: ev.end_mark.index, line: ev.end_mark.line };
             let event = match ev.type_ {
                 sys::YAML_STREAM_START_EVENT => Event::StreamStart,
                 sys::YAML_STREAM_END_EVENT | sys::YAML_NO_EVENT => {
@@ -172,14 +158,10 @@ impl<'input> Parser<'input> {
                 }
                 sys::YAML_DOCUMENT_START_EVENT => {
                     let v = ev.data.document_start.version_directive;
-                    Event::DocumentStart {
-                        version: (!v.is_null()).then(|| ((*v).major, (*v).minor)),
-                    }
+                    Event::DocumentStart { version: (!v.is_null()).then(|| ((*v).major, (*v).minor)) }
                 }
                 sys::YAML_DOCUMENT_END_EVENT => Event::DocumentEnd,
-                sys::YAML_ALIAS_EVENT => Event::Alias {
-                    anchor: c_string(ev.data.alias.anchor).unwrap_or_default(),
-                },
+                sys::YAML_ALIAS_EVENT => Event::Alias { anchor: c_string(ev.data.alias.anchor).unwrap_or_default() },
                 sys::YAML_SCALAR_EVENT => {
                     let s = ev.data.scalar;
                     let value = if s.value.is_null() || s.length == 0 {
@@ -312,9 +294,7 @@ impl Emitter {
         unsafe {
             let evp = ev.as_mut_ptr();
             let made = match event {
-                EmitEvent::StreamStart => {
-                    sys::yaml_stream_start_event_initialize(evp, sys::YAML_UTF8_ENCODING)
-                }
+                EmitEvent::StreamStart => sys::yaml_stream_start_event_initialize(evp, sys::YAML_UTF8_ENCODING),
                 EmitEvent::StreamEnd => sys::yaml_stream_end_event_initialize(evp),
                 EmitEvent::DocumentStart => sys::yaml_document_start_event_initialize(
                     evp,
@@ -352,21 +332,8 @@ impl Emitter {
                         ScalarStyle::Folded => sys::YAML_FOLDED_SCALAR_STYLE,
                     };
                     // A non-null pointer is required even for "" (length 0 is then used).
-                    let bytes: *const u8 = if value.is_empty() {
-                        c"".as_ptr().cast::<u8>()
-                    } else {
-                        value.as_ptr()
-                    };
-                    sys::yaml_scalar_event_initialize(
-                        evp,
-                        ptr::null(),
-                        ptr::null(),
-                        bytes,
-                        length,
-                        true,
-                        true,
-                        style,
-                    )
+                    let bytes: *const u8 = if value.is_empty() { c"".as_ptr().cast::<u8>() } else { value.as_ptr() };
+                    sys::yaml_scalar_event_initialize(evp, ptr::null(), ptr::null(), bytes, length, true, true, style)
                 }
             };
             if made.fail {
@@ -374,9 +341,9 @@ impl Emitter {
             }
             if sys::yaml_emitter_emit(e, evp).fail {
                 let problem = c_string(self.raw.assume_init_ref().problem.cast::<u8>());
-                return Err(EmitFailure(problem.unwrap_or_else(|| {
-                    "unknown problem generating YAML content".to_owned()
-                })));
+                return Err(EmitFailure(
+                    problem.unwrap_or_else(|| "unknown problem generating YAML content".to_owned()),
+                ));
             }
         }
         Ok(())

@@ -32,11 +32,7 @@ impl Decimal {
         if digits.is_empty() {
             return Decimal { neg, digits, dp: 0 };
         }
-        Decimal {
-            neg,
-            digits,
-            dp: exponent + 1,
-        }
+        Decimal { neg, digits, dp: exponent + 1 }
     }
 
     fn nd(&self) -> i32 {
@@ -56,11 +52,7 @@ impl Decimal {
         if self.neg {
             out.push('-');
         }
-        out.push(char::from(if self.nd() == 0 {
-            b'0'
-        } else {
-            self.digits[0]
-        }));
+        out.push(char::from(if self.nd() == 0 { b'0' } else { self.digits[0] }));
         if prec > 0 {
             out.push('.');
             for i in 1..=prec {
@@ -116,11 +108,7 @@ fn special(value: f64) -> Option<&'static str> {
 /// (`1.10` → `1.1`, `3.14159265358979` → `3.1415927`), yaml.v2 uses 64 to print floats.
 pub fn format_float(value: f64, bits: u32) -> String {
     let bits = if bits == 32 { 32 } else { 64 };
-    let value = if bits == 32 {
-        f64::from(value as f32)
-    } else {
-        value
-    };
+    let value = if bits == 32 { f64::from(value as f32) } else { value };
     if let Some(s) = special(value) {
         return s.to_owned();
     }
@@ -311,11 +299,7 @@ mod tests {
 
     #[track_caller]
     fn check_g(value: f64, bits: u32, want: &str) {
-        assert_eq!(
-            format_float(value, bits),
-            want,
-            "FormatFloat({value:?}, 'g', -1, {bits})"
-        );
+        assert_eq!(format_float(value, bits), want, "FormatFloat({value:?}, 'g', -1, {bits})");
     }
 
     // Expected strings follow Go's documented strconv output; the float32 column

@@ -91,11 +91,7 @@ impl Value {
     pub fn get_folded(&self, name: &str) -> Option<&Value> {
         let want = fold_name(name);
         match self {
-            Value::Object(members) => members
-                .iter()
-                .rev()
-                .find(|(k, _)| fold_name(k) == want)
-                .map(|(_, v)| v),
+            Value::Object(members) => members.iter().rev().find(|(k, _)| fold_name(k) == want).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -156,18 +152,8 @@ fn write_string(out: &mut Vec<u8>, s: &str) {
             out.extend_from_slice(esc);
         } else if b < 0x20 || b == b'<' || b == b'>' || b == b'&' {
             out.extend_from_slice(&bytes[start..i]);
-            out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ]);
-        } else if b == 0xE2
-            && bytes.get(i + 1) == Some(&0x80)
-            && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9))
-        {
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+        } else if b == 0xE2 && bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) {
             out.extend_from_slice(&bytes[start..i]);
             out.extend_from_slice(b"\\u202");
             out.push(HEX[usize::from(bytes[i + 2] & 0xf)]);
@@ -341,10 +327,7 @@ struct Scanner {
 
 impl Scanner {
     fn error(c: u8, context: &str, offset: u64) -> JsonError {
-        JsonError {
-            message: format!("invalid character {} {context}", quote_char(c)),
-            offset,
-        }
+        JsonError { message: format!("invalid character {} {context}", quote_char(c)), offset }
     }
 
     fn push(&mut self, c: u8, container: Container, offset: u64) -> Result<(), JsonError> {
@@ -400,11 +383,7 @@ impl Scanner {
                     self.state = State::InString;
                     return Ok(());
                 }
-                Err(Self::error(
-                    c,
-                    "looking for beginning of object key string",
-                    offset,
-                ))
+                Err(Self::error(c, "looking for beginning of object key string", offset))
             }
             State::EndValue => self.end_value(c, offset),
             State::EndTop => {
@@ -433,17 +412,9 @@ impl Scanner {
             }
             State::InStringEscU(n) => {
                 if !c.is_ascii_hexdigit() {
-                    return Err(Self::error(
-                        c,
-                        "in \\u hexadecimal character escape",
-                        offset,
-                    ));
+                    return Err(Self::error(c, "in \\u hexadecimal character escape", offset));
                 }
-                self.state = if n == 3 {
-                    State::InString
-                } else {
-                    State::InStringEscU(n + 1)
-                };
+                self.state = if n == 3 { State::InString } else { State::InStringEscU(n + 1) };
                 Ok(())
             }
             State::Neg => {
@@ -471,11 +442,7 @@ impl Scanner {
                     self.state = State::Dot0;
                     Ok(())
                 } else {
-                    Err(Self::error(
-                        c,
-                        "after decimal point in numeric literal",
-                        offset,
-                    ))
+                    Err(Self::error(c, "after decimal point in numeric literal", offset))
                 }
             }
             State::Dot0 => match c {
@@ -518,11 +485,7 @@ impl Scanner {
 
     /// After a container closes: the state that follows a complete value.
     fn end_value_after_pop(&mut self) {
-        self.state = if self.stack.is_empty() {
-            State::EndTop
-        } else {
-            State::EndValue
-        };
+        self.state = if self.stack.is_empty() { State::EndTop } else { State::EndValue };
     }
 
     fn end_value(&mut self, c: u8, offset: u64) -> Result<(), JsonError> {
@@ -579,10 +542,7 @@ impl Scanner {
 
 /// Go's `checkValid`: scans all of `bytes`, then the end of input.
 fn check_valid(bytes: &[u8]) -> Result<(), JsonError> {
-    let mut s = Scanner {
-        stack: Vec::new(),
-        state: State::BeginValue,
-    };
+    let mut s = Scanner { stack: Vec::new(), state: State::BeginValue };
     for (i, &c) in bytes.iter().enumerate() {
         s.step(c, i as u64 + 1)?;
     }
@@ -595,10 +555,7 @@ fn check_valid(bytes: &[u8]) -> Result<(), JsonError> {
     if s.state == State::EndTop {
         return Ok(());
     }
-    Err(JsonError {
-        message: "unexpected end of JSON input".to_owned(),
-        offset: len,
-    })
+    Err(JsonError { message: "unexpected end of JSON input".to_owned(), offset: len })
 }
 
 /// Builds the value of input already accepted by [`check_valid`].
@@ -674,17 +631,11 @@ impl Builder<'_> {
             }
             _ => {
                 let start = self.i;
-                while self.i < self.b.len()
-                    && matches!(
-                        self.b[self.i],
-                        b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'
-                    )
+                while self.i < self.b.len() && matches!(self.b[self.i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
                 {
                     self.i += 1;
                 }
-                Value::Number(Number(
-                    String::from_utf8_lossy(&self.b[start..self.i]).into_owned(),
-                ))
+                Value::Number(Number(String::from_utf8_lossy(&self.b[start..self.i]).into_owned()))
             }
         }
     }
@@ -725,16 +676,10 @@ impl Builder<'_> {
                     let mut r = self.hex4(self.i).unwrap_or(0xFFFD);
                     self.i += 4;
                     if (0xD800..0xE000).contains(&r) {
-                        let low = if self.b.get(self.i..self.i + 2) == Some(b"\\u") {
-                            self.hex4(self.i + 2)
-                        } else {
-                            None
-                        };
+                        let low =
+                            if self.b.get(self.i..self.i + 2) == Some(b"\\u") { self.hex4(self.i + 2) } else { None };
                         match low {
-                            Some(lo)
-                                if (0xD800..0xDC00).contains(&r)
-                                    && (0xDC00..0xE000).contains(&lo) =>
-                            {
+                            Some(lo) if (0xD800..0xDC00).contains(&r) && (0xDC00..0xE000).contains(&lo) => {
                                 r = 0x10000 + ((r - 0xD800) << 10) + (lo - 0xDC00);
                                 self.i += 6;
                             }

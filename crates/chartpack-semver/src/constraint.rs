@@ -93,26 +93,19 @@ impl Constraints {
         let mut groups = Vec::new();
         for segment in rewritten.split("||") {
             let terms = split_terms(segment)
-                .ok_or_else(|| ConstraintError::Improper {
-                    segment: segment.to_owned(),
-                })?
+                .ok_or_else(|| ConstraintError::Improper { segment: segment.to_owned() })?
                 .into_iter()
                 .map(|(op, cv)| Term::new(op, &cv))
                 .collect::<Result<Vec<_>, _>>()?;
             let include_pre = terms.iter().any(|t| !t.con.pre.is_empty());
             groups.push(Group { terms, include_pre });
         }
-        Ok(Constraints {
-            original: s.to_owned(),
-            groups,
-        })
+        Ok(Constraints { original: s.to_owned(), groups })
     }
 
     /// Whether `v` satisfies the constraint (Masterminds `Check`).
     pub fn matches(&self, v: &Version) -> bool {
-        self.groups
-            .iter()
-            .any(|g| g.terms.iter().all(|t| t.check(v, g.include_pre)))
+        self.groups.iter().any(|g| g.terms.iter().all(|t| t.check(v, g.include_pre)))
     }
 }
 
@@ -136,27 +129,14 @@ impl Term {
     fn new(op: Op, cv: &Cv<'_>) -> Result<Term, ConstraintError> {
         let (text, dirty, minor_dirty, patch_dirty) = match (cv.minor, cv.patch) {
             _ if is_x(cv.major) => (format!("0.0.0{}", cv.pre), true, false, false),
-            (None, _) | (Some("x" | "X" | "*"), _) => {
-                (format!("{}.0.0{}", cv.major, cv.pre), true, true, false)
+            (None, _) | (Some("x" | "X" | "*"), _) => (format!("{}.0.0{}", cv.major, cv.pre), true, true, false),
+            (Some(minor), None | Some("x" | "X" | "*")) => {
+                (format!("{}.{minor}.0{}", cv.major, cv.pre), true, false, true)
             }
-            (Some(minor), None | Some("x" | "X" | "*")) => (
-                format!("{}.{minor}.0{}", cv.major, cv.pre),
-                true,
-                false,
-                true,
-            ),
             _ => (cv.whole.to_owned(), false, false, false),
         };
-        let con = Version::parse(&text).map_err(|_| ConstraintError::Parser {
-            term: cv.whole.to_owned(),
-        })?;
-        Ok(Term {
-            op,
-            con,
-            dirty,
-            minor_dirty,
-            patch_dirty,
-        })
+        let con = Version::parse(&text).map_err(|_| ConstraintError::Parser { term: cv.whole.to_owned() })?;
+        Ok(Term { op, con, dirty, minor_dirty, patch_dirty })
     }
 
     /// Masterminds' `constraint*` functions (`check`), without their explanatory errors.
@@ -181,10 +161,7 @@ impl Term {
             Op::Less => v < c,
             Op::GreaterEqual => v >= c,
             Op::LessEqual if !self.dirty => v <= c,
-            Op::LessEqual => {
-                !(v.major > c.major
-                    || (v.major == c.major && v.minor > c.minor && !self.minor_dirty))
-            }
+            Op::LessEqual => !(v.major > c.major || (v.major == c.major && v.minor > c.minor && !self.minor_dirty)),
             Op::Tilde => self.tilde(v),
             Op::Caret => self.caret(v),
         }
@@ -286,14 +263,7 @@ struct Cv<'a> {
 /// The greedy (leftmost-first) match of `cvRegex` at the start of `s`, as Go's regexp picks it.
 fn cv_prefix(s: &str) -> Option<Cv<'_>> {
     let b = s.as_bytes();
-    let take = |i: usize, f: fn(u8) -> bool| {
-        i + b
-            .get(i..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&c| f(c))
-            .count()
-    };
+    let take = |i: usize, f: fn(u8) -> bool| i + b.get(i..).unwrap_or_default().iter().take_while(|&&c| f(c)).count();
     // `(sep[class]+(\.[class]+)*)?`: the end of the list starting at `i`, or `i` if there is none.
     let dotted = |i: usize, sep: u8| {
         if b.get(i) != Some(&sep) || !b.get(i + 1).is_some_and(|&c| is_ident_char(c)) {
@@ -322,13 +292,7 @@ fn cv_prefix(s: &str) -> Option<Cv<'_>> {
     let pre_end = dotted(i, b'-');
     let pre = s.get(i..pre_end)?;
     let end = dotted(pre_end, b'+');
-    Some(Cv {
-        whole: s.get(..end)?,
-        major,
-        minor: parts[0],
-        patch: parts[1],
-        pre,
-    })
+    Some(Cv { whole: s.get(..end)?, major, minor: parts[0], patch: parts[1], pre })
 }
 
 /// `cvRegex` matched against all of `s`.
@@ -388,9 +352,7 @@ fn rewrite_ranges(s: &str) -> String {
                 m0 -= 1;
             }
             let m1 = skip_ws(b, to_end);
-            if let (Some(whole), Some(lo), Some(hi)) =
-                (s.get(m0..m1), s.get(from..run_end), s.get(to_start..to_end))
-            {
+            if let (Some(whole), Some(lo), Some(hi)) = (s.get(m0..m1), s.get(from..run_end), s.get(to_start..to_end)) {
                 found.push((whole, format!(">= {lo}, <= {hi} ")));
             }
             pos = m1;

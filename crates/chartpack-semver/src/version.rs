@@ -53,9 +53,9 @@ impl VersionError {
             Self::SegmentStartsZero => "semver.segment_starts_zero",
             Self::InvalidPrerelease => "semver.invalid_prerelease",
             Self::InvalidMetadata => "semver.invalid_metadata",
-            Self::SegmentOutOfRange { .. }
-            | Self::StrictSegmentEmpty
-            | Self::StrictSegmentOutOfRange { .. } => "semver.segment_out_of_range",
+            Self::SegmentOutOfRange { .. } | Self::StrictSegmentEmpty | Self::StrictSegmentOutOfRange { .. } => {
+                "semver.segment_out_of_range"
+            }
         }
     }
 }
@@ -102,22 +102,15 @@ impl Version {
         }
         let [major, minor, patch] = nums.map(|n| match n {
             None => Ok(0),
-            Some(digits) => parse_u64(digits).ok_or_else(|| VersionError::SegmentOutOfRange {
-                segment: digits.to_owned(),
-            }),
+            Some(digits) => {
+                parse_u64(digits).ok_or_else(|| VersionError::SegmentOutOfRange { segment: digits.to_owned() })
+            }
         });
         let (major, minor, patch) = (major?, minor?, patch?);
         if !pre.is_empty() {
             validate_prerelease(pre)?;
         }
-        Ok(Version {
-            major,
-            minor,
-            patch,
-            pre: pre.to_owned(),
-            metadata: metadata.to_owned(),
-            original: s.to_owned(),
-        })
+        Ok(Version { major, minor, patch, pre: pre.to_owned(), metadata: metadata.to_owned(), original: s.to_owned() })
     }
 
     /// Parses like Masterminds `StrictNewVersion`: exactly `X.Y.Z[-pre][+build]`, no `v`, no leading zeros.
@@ -126,9 +119,7 @@ impl Version {
             return Err(VersionError::Empty);
         }
         let mut parts = s.splitn(3, '.');
-        let (Some(major), Some(minor), Some(mut patch)) =
-            (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(major), Some(minor), Some(mut patch)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(VersionError::Invalid);
         };
         let mut metadata = "";
@@ -152,9 +143,7 @@ impl Version {
         }
         let [major, minor, patch] = parts.map(|p| match p {
             "" => Err(VersionError::StrictSegmentEmpty),
-            p => parse_u64(p).ok_or_else(|| VersionError::StrictSegmentOutOfRange {
-                segment: p.to_owned(),
-            }),
+            p => parse_u64(p).ok_or_else(|| VersionError::StrictSegmentOutOfRange { segment: p.to_owned() }),
         });
         Ok(Version {
             major: major?,
@@ -199,12 +188,7 @@ impl Version {
 
 /// Advances over bytes matching `f` from `start`; returns the end.
 fn scan(b: &[u8], start: usize, f: impl Fn(u8) -> bool) -> usize {
-    start
-        + b.get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&c| f(c))
-            .count()
+    start + b.get(start..).unwrap_or_default().iter().take_while(|&&c| f(c)).count()
 }
 
 /// `[0-9A-Za-z-]`: the identifier characters of prereleases and build metadata.
@@ -233,9 +217,7 @@ pub(crate) fn parse_u64(digits: &str) -> Option<u64> {
     if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    digits.bytes().try_fold(0u64, |n, c| {
-        n.checked_mul(10)?.checked_add(u64::from(c - b'0'))
-    })
+    digits.bytes().try_fold(0u64, |n, c| n.checked_mul(10)?.checked_add(u64::from(c - b'0')))
 }
 
 /// Masterminds `validatePrerelease`.
@@ -256,9 +238,7 @@ fn validate_prerelease(p: &str) -> Result<(), VersionError> {
 
 /// Masterminds `validateMetadata`.
 fn validate_metadata(m: &str) -> Result<(), VersionError> {
-    if m.split('.')
-        .any(|part| part.is_empty() || !part.bytes().all(is_ident_char))
-    {
+    if m.split('.').any(|part| part.is_empty() || !part.bytes().all(is_ident_char)) {
         return Err(VersionError::InvalidMetadata);
     }
     Ok(())
@@ -300,14 +280,14 @@ fn compare_pre_part(s: &str, o: &str) -> Ordering {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        (self.major, self.minor, self.patch)
-            .cmp(&(other.major, other.minor, other.patch))
-            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
+        (self.major, self.minor, self.patch).cmp(&(other.major, other.minor, other.patch)).then_with(|| {
+            match (self.pre.is_empty(), other.pre.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Greater,
                 (false, true) => Ordering::Less,
                 (false, false) => compare_prerelease(&self.pre, &other.pre),
-            })
+            }
+        })
     }
 }
 

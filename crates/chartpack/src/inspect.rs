@@ -1,8 +1,8 @@
 //! Verifying and linting charts given as values: archive bytes or a directory's files.
 
 use chartpack_chart::{
-    lint, load_archive, load_directory, Chart, ChartFile, Diagnostic, DirState, LintInput,
-    LoadError, LoadLimits, Timestamp,
+    lint, load_archive, load_directory, Chart, ChartFile, Diagnostic, DirState, LintInput, LoadError, LoadLimits,
+    Timestamp,
 };
 use sha2::{Digest, Sha256};
 
@@ -23,11 +23,7 @@ pub struct Verified {
 }
 
 /// Verifies an archive: structure, limits, hostile entries, metadata, subcharts.
-pub fn verify_archive(
-    bytes: &[u8],
-    display_name: &str,
-    limits: &LoadLimits,
-) -> Result<Verified, Error> {
+pub fn verify_archive(bytes: &[u8], display_name: &str, limits: &LoadLimits) -> Result<Verified, Error> {
     let chart = load_archive(bytes, display_name, limits)?;
     Ok(Verified {
         files: count_files(&chart),
@@ -60,9 +56,7 @@ impl SourceTree {
         let prefix = format!("{dir}/");
         if self.files.iter().any(|f| f.path == dir) {
             DirState::NotDirectory
-        } else if self.dirs.iter().any(|d| d == dir)
-            || self.files.iter().any(|f| f.path.starts_with(&prefix))
-        {
+        } else if self.dirs.iter().any(|d| d == dir) || self.files.iter().any(|f| f.path.starts_with(&prefix)) {
             DirState::Directory
         } else {
             DirState::Missing
@@ -76,11 +70,7 @@ impl SourceTree {
 
 /// Lints a chart directory given as files. `loaded` is the result of loading it (callers that
 /// walk a disk may hit walk errors; pass them here), `chart_dir` names it in findings.
-pub fn lint_tree(
-    tree: &SourceTree,
-    chart_dir: &str,
-    loaded: Result<&Chart, &LoadError>,
-) -> Vec<Diagnostic> {
+pub fn lint_tree(tree: &SourceTree, chart_dir: &str, loaded: Result<&Chart, &LoadError>) -> Vec<Diagnostic> {
     let chart_yaml_is_dir = tree.dir_state("Chart.yaml") == DirState::Directory;
     lint(&LintInput {
         chart_dir,
@@ -135,18 +125,12 @@ pub fn expand_for_lint(
             data.drain(..3);
         }
         if f.path == "Chart.yaml" {
-            let m = chartpack_chart::Metadata::parse(
-                &String::from_utf8_lossy(&data),
-                chartpack_chart::Strictness::Lenient,
-            )
-            .map_err(ExtractError::ChartYaml)?;
+            let m =
+                chartpack_chart::Metadata::parse(&String::from_utf8_lossy(&data), chartpack_chart::Strictness::Lenient)
+                    .map_err(ExtractError::ChartYaml)?;
             name = m.name;
         }
-        files.push(ChartFile {
-            path: f.path,
-            data,
-            modified: Timestamp::from_secs(f.mtime),
-        });
+        files.push(ChartFile { path: f.path, data, modified: Timestamp::from_secs(f.mtime) });
     }
     if name.is_empty() {
         return Err(ExtractError::NoName);
@@ -157,11 +141,5 @@ pub fn expand_for_lint(
     if name.contains('/') {
         return Err(ExtractError::NameWithSeparator(name));
     }
-    Ok((
-        name,
-        SourceTree {
-            files,
-            dirs: Vec::new(),
-        },
-    ))
+    Ok((name, SourceTree { files, dirs: Vec::new() }))
 }

@@ -11,7 +11,5 @@ pub use chartpack_chart as chart;
 pub use chartpack_encoding as encoding;
 pub use chartpack_semver as semver;
 pub use error::Error;
-pub use inspect::{
-    expand_for_lint, lint_directory, lint_tree, verify_archive, ExtractError, SourceTree, Verified,
-};
+pub use inspect::{expand_for_lint, lint_directory, lint_tree, verify_archive, ExtractError, SourceTree, Verified};
 pub use package::{package, PackageOptions, PackagedChart};

@@ -42,33 +42,20 @@ pub fn package(mut chart: Chart, options: &PackageOptions) -> Result<PackagedCha
     if let Some(version) = &options.version {
         chart.metadata.version = version.clone();
     }
-    chartpack_semver::Version::parse(&chart.metadata.version).map_err(|e| {
-        Error::InvalidVersion {
-            version: chart.metadata.version.clone(),
-            reason: e.to_string(),
-        }
-    })?;
+    chartpack_semver::Version::parse(&chart.metadata.version)
+        .map_err(|e| Error::InvalidVersion { version: chart.metadata.version.clone(), reason: e.to_string() })?;
     if let Some(app_version) = &options.app_version {
         chart.metadata.app_version = app_version.clone();
     }
     check_declared_dependencies(&chart).map_err(Error::MissingDependencies)?;
     // helm's Save validates (and sanitises) again after the overrides.
     chart.metadata.sanitize();
-    chart
-        .metadata
-        .validate()
-        .map_err(|e| Error::Save(format!("failed to save: chart validation: validation: {e}")))?;
+    chart.metadata.validate().map_err(|e| Error::Save(format!("failed to save: chart validation: validation: {e}")))?;
 
     let mut owned: Vec<(String, Vec<u8>, i64)> = Vec::new();
     collect_entries(&chart, "", options, &mut owned)?;
-    let entries: Vec<TarEntry<'_>> = owned
-        .iter()
-        .map(|(path, data, mtime)| TarEntry {
-            path,
-            data,
-            mtime: *mtime,
-        })
-        .collect();
+    let entries: Vec<TarEntry<'_>> =
+        owned.iter().map(|(path, data, mtime)| TarEntry { path, data, mtime: *mtime }).collect();
     let archive = gzip_helm(&write_tar(&entries));
     let digest = format!("sha256:{}", hex(&Sha256::digest(&archive)));
     Ok(PackagedChart {
@@ -100,57 +87,36 @@ fn collect_entries(
     if name.is_empty() || name.contains('/') || name == "." || name == ".." {
         return Err(Error::Save(format!("chart name {:?} is invalid", name)));
     }
-    let base = if prefix.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{prefix}/{name}")
-    };
+    let base = if prefix.is_empty() { name.to_owned() } else { format!("{prefix}/{name}") };
     let mut metadata = chart.metadata.clone();
     if metadata.api_version == API_V1 {
         metadata.dependencies.clear();
     }
     out.push((
         format!("{base}/Chart.yaml"),
-        metadata
-            .to_yaml()
-            .map_err(|e| Error::Save(format!("failed to save: {e}")))?
-            .into_bytes(),
+        metadata.to_yaml().map_err(|e| Error::Save(format!("failed to save: {e}")))?.into_bytes(),
         entry_time(chart.modified, options),
     ));
     if chart.metadata.api_version == API_V2 {
         if let Some(lock) = &chart.lock {
             out.push((
                 format!("{base}/Chart.lock"),
-                lock.to_yaml()
-                    .map_err(|e| Error::Save(format!("failed to save: {e}")))?
-                    .into_bytes(),
+                lock.to_yaml().map_err(|e| Error::Save(format!("failed to save: {e}")))?.into_bytes(),
                 entry_time(lock.generated, options),
             ));
         }
     }
     if let Some(values) = &chart.values {
-        out.push((
-            format!("{base}/values.yaml"),
-            values.data.clone(),
-            entry_time(values.modified, options),
-        ));
+        out.push((format!("{base}/values.yaml"), values.data.clone(), entry_time(values.modified, options)));
     }
     if let Some(schema) = &chart.schema {
         if chartpack_encoding::json::parse(&schema.data).is_err() {
             return Err(Error::Save("invalid JSON in values.schema.json".to_owned()));
         }
-        out.push((
-            format!("{base}/values.schema.json"),
-            schema.data.clone(),
-            entry_time(schema.modified, options),
-        ));
+        out.push((format!("{base}/values.schema.json"), schema.data.clone(), entry_time(schema.modified, options)));
     }
     for f in chart.templates.iter().chain(&chart.files) {
-        out.push((
-            join_clean(&base, &f.path),
-            f.data.clone(),
-            entry_time(f.modified, options),
-        ));
+        out.push((join_clean(&base, &f.path), f.data.clone(), entry_time(f.modified, options)));
     }
     for dep in &chart.dependencies {
         collect_entries(dep, &format!("{base}/charts"), options, out)?;
@@ -190,20 +156,12 @@ mod tests {
     use chartpack_chart::{load_directory, ChartFile, DEFAULT_LOAD_LIMITS};
 
     fn file(path: &str, data: &str, secs: i64) -> ChartFile {
-        ChartFile {
-            path: path.to_owned(),
-            data: data.as_bytes().to_vec(),
-            modified: Timestamp::from_secs(secs),
-        }
+        ChartFile { path: path.to_owned(), data: data.as_bytes().to_vec(), modified: Timestamp::from_secs(secs) }
     }
 
     fn sample() -> Vec<ChartFile> {
         vec![
-            file(
-                "Chart.yaml",
-                "apiVersion: v2\nname: demo\nversion: 0.1.0\n",
-                100,
-            ),
+            file("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n", 100),
             file("values.yaml", "a: 1\n", 200),
             file("templates/cm.yaml", "kind: ConfigMap\n", 300),
             file("charts/sub/Chart.yaml", "name: sub\nversion: 1.0.0\n", 400),
@@ -221,39 +179,21 @@ mod tests {
 
     #[test]
     fn reproducible_mode_ignores_file_times() {
-        let options = PackageOptions {
-            reproducible_time: Some(Timestamp::from_secs(0)),
-            ..PackageOptions::default()
-        };
-        let a = package(
-            load_directory(sample(), &DEFAULT_LOAD_LIMITS).expect("loads"),
-            &options,
-        )
-        .expect("packages");
+        let options = PackageOptions { reproducible_time: Some(Timestamp::from_secs(0)), ..PackageOptions::default() };
+        let a = package(load_directory(sample(), &DEFAULT_LOAD_LIMITS).expect("loads"), &options).expect("packages");
         let mut later = sample();
-        later
-            .iter_mut()
-            .for_each(|f| f.modified = Timestamp::from_secs(99_999));
+        later.iter_mut().for_each(|f| f.modified = Timestamp::from_secs(99_999));
         later.reverse();
-        let b = package(
-            load_directory(later, &DEFAULT_LOAD_LIMITS).expect("loads"),
-            &options,
-        )
-        .expect("packages");
+        let b = package(load_directory(later, &DEFAULT_LOAD_LIMITS).expect("loads"), &options).expect("packages");
         assert_eq!(a.archive, b.archive);
     }
 
     #[test]
     fn version_override_is_checked() {
         let chart = load_directory(sample(), &DEFAULT_LOAD_LIMITS).expect("loads");
-        let options = PackageOptions {
-            version: Some("x.y".to_owned()),
-            ..PackageOptions::default()
-        };
+        let options = PackageOptions { version: Some("x.y".to_owned()), ..PackageOptions::default() };
         assert_eq!(
-            package(chart, &options)
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            package(chart, &options).map(|_| ()).map_err(|e| e.to_string()),
             Err("invalid semantic version".to_owned())
         );
     }
@@ -267,19 +207,14 @@ mod tests {
         )];
         let chart = load_directory(files, &DEFAULT_LOAD_LIMITS).expect("loads");
         assert_eq!(
-            package(chart, &PackageOptions::default())
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            package(chart, &PackageOptions::default()).map(|_| ()).map_err(|e| e.to_string()),
             Err("found in Chart.yaml, but missing in charts/ directory: a, b".to_owned())
         );
     }
 
     #[test]
     fn go_path_join_cleans() {
-        assert_eq!(
-            join_clean("demo", "templates/./a.yaml"),
-            "demo/templates/a.yaml"
-        );
+        assert_eq!(join_clean("demo", "templates/./a.yaml"), "demo/templates/a.yaml");
         assert_eq!(join_clean("demo/charts/sub", "x"), "demo/charts/sub/x");
     }
 }

@@ -45,17 +45,10 @@ fn dir_bytes(dir: &Path) -> u64 {
 }
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(15);
+    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(15);
     let Some(corpus) = corpus() else { return };
     let Some(helm) = helm() else { return };
-    let bin = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .unwrap_or_else(|| "target/release/chartpack".to_owned()),
-    );
+    let bin = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "target/release/chartpack".to_owned()));
     assert!(bin.is_file(), "chartpack binary {} missing", bin.display());
     let work = TempDir::new("bench");
 
@@ -67,10 +60,7 @@ fn main() {
         .collect();
     charts.sort_by_key(|c| std::cmp::Reverse(c.0));
     println!("chartpack package vs helm package: whole process, median of {runs} runs (after one warm-up)");
-    println!(
-        "{:<44} {:>9} {:>12} {:>12} {:>8}",
-        "chart", "files MB", "helm ms", "chartpack ms", "ratio"
-    );
+    println!("{:<44} {:>9} {:>12} {:>12} {:>8}", "chart", "files MB", "helm ms", "chartpack ms", "ratio");
     let mut shown = 0;
     for (bytes, chart) in &charts {
         if shown == 5 {
@@ -79,36 +69,17 @@ fn main() {
         let out = work.path().join("out");
         let state = work.path().join("state");
         let arg = chart.to_string_lossy().into_owned();
-        if !run_helm(
-            &helm,
-            &state,
-            work.path(),
-            &["package", &arg, "-d", &out.to_string_lossy()],
-        )
-        .status
-        .success()
-        {
+        if !run_helm(&helm, &state, work.path(), &["package", &arg, "-d", &out.to_string_lossy()]).status.success() {
             continue;
         }
         shown += 1;
         let helm_t = time_runs(runs, || {
-            run_helm(
-                &helm,
-                &state,
-                work.path(),
-                &["package", &arg, "-d", &out.to_string_lossy()],
-            );
+            run_helm(&helm, &state, work.path(), &["package", &arg, "-d", &out.to_string_lossy()]);
         });
         let ours_t = time_runs(runs, || {
-            Command::new(&bin)
-                .args(["package", &arg, "-d", &out.to_string_lossy()])
-                .output()
-                .expect("run chartpack");
+            Command::new(&bin).args(["package", &arg, "-d", &out.to_string_lossy()]).output().expect("run chartpack");
         });
-        let name = chart
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = chart.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         println!(
             "{:<44} {:>9.2} {:>12.1} {:>12.1} {:>7.1}x",
             name,
@@ -121,34 +92,21 @@ fn main() {
 
     // Core throughput: load + package from files already in memory (no disk, no process).
     println!("\ncore throughput (files in memory → .tgz bytes), median of {runs} runs");
-    println!(
-        "{:<44} {:>9} {:>12} {:>10}",
-        "chart", "input MB", "core ms", "MB/s"
-    );
+    println!("{:<44} {:>9} {:>12} {:>10}", "chart", "input MB", "core ms", "MB/s");
     for (_, chart) in charts.iter().take(3) {
         let Ok(files) = chartpack_cli::walk::read_chart_dir(chart) else {
             continue;
         };
         let input: usize = files.iter().map(|f| f.data.len()).sum();
-        let options = PackageOptions {
-            reproducible_time: Some(Timestamp::from_secs(0)),
-            ..PackageOptions::default()
-        };
-        if load_directory(files.clone(), &DEFAULT_LOAD_LIMITS)
-            .ok()
-            .and_then(|c| package(c, &options).ok())
-            .is_none()
-        {
+        let options = PackageOptions { reproducible_time: Some(Timestamp::from_secs(0)), ..PackageOptions::default() };
+        if load_directory(files.clone(), &DEFAULT_LOAD_LIMITS).ok().and_then(|c| package(c, &options).ok()).is_none() {
             continue;
         }
         let t = time_runs(runs, || {
             let chart = load_directory(files.clone(), &DEFAULT_LOAD_LIMITS).expect("loads");
             std::hint::black_box(package(chart, &options).expect("packages"));
         });
-        let name = chart
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = chart.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         println!(
             "{:<44} {:>9.2} {:>12.2} {:>10.1}",
             name,

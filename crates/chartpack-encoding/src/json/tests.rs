@@ -3,12 +3,7 @@
 use super::*;
 
 fn obj(members: &[(&str, Value)]) -> Value {
-    Value::Object(
-        members
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect(),
-    )
+    Value::Object(members.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
 }
 
 fn num(text: &str) -> Value {
@@ -32,10 +27,7 @@ fn compact_escaping() {
         &obj(&[
             ("name", Value::String("mychart".into())),
             ("version", Value::String("0.1.0".into())),
-            (
-                "description",
-                Value::String("A Helm chart for Kubernetes".into()),
-            ),
+            ("description", Value::String("A Helm chart for Kubernetes".into())),
             ("apiVersion", Value::String("v2".into())),
             ("appVersion", Value::String("1.16.0".into())),
             ("type", Value::String("application".into())),
@@ -43,10 +35,7 @@ fn compact_escaping() {
         r#"{"name":"mychart","version":"0.1.0","description":"A Helm chart for Kubernetes","apiVersion":"v2","appVersion":"1.16.0","type":"application"}"#,
     );
     check_compact(&Value::String(">=3.0.0".into()), r#""\u003e=3.0.0""#);
-    check_compact(
-        &Value::Array(vec![Value::Null, Value::Bool(true), num("-1.5"), obj(&[])]),
-        "[null,true,-1.5,{}]",
-    );
+    check_compact(&Value::Array(vec![Value::Null, Value::Bool(true), num("-1.5"), obj(&[])]), "[null,true,-1.5,{}]");
 }
 
 // Layout and float spellings confirmed with helm v4.1.4 (`toPrettyJson` of float64 values).
@@ -60,10 +49,7 @@ fn pretty() {
     let mut a = floats;
     a.push(obj(&[]));
     a.push(Value::Array(vec![]));
-    a.push(obj(&[(
-        "b",
-        Value::Array(vec![num("1"), obj(&[("c", Value::String("d".into()))])]),
-    )]));
+    a.push(obj(&[("b", Value::Array(vec![num("1"), obj(&[("c", Value::String("d".into()))])]))]));
     a.push(Value::String("<&>".into()));
     let v = obj(&[("a", Value::Array(a)), ("z", obj(&[]))]);
     let want = r#"{
@@ -87,20 +73,13 @@ fn pretty() {
   ],
   "z": {}
 }"#;
-    assert_eq!(
-        String::from_utf8(to_vec_pretty(&v)).unwrap_or_default(),
-        want
-    );
+    assert_eq!(String::from_utf8(to_vec_pretty(&v)).unwrap_or_default(), want);
 }
 
 #[track_caller]
 fn check_error(input: &[u8], message: &str, offset: u64) {
     let err = parse(input).err();
-    assert_eq!(
-        err.as_ref().map(ToString::to_string).as_deref(),
-        Some(message),
-        "{input:?}"
-    );
+    assert_eq!(err.as_ref().map(ToString::to_string).as_deref(), Some(message), "{input:?}");
     assert_eq!(err.map(|e| e.offset()), Some(offset), "{input:?}");
 }
 
@@ -110,85 +89,29 @@ fn check_error(input: &[u8], message: &str, offset: u64) {
 #[test]
 fn syntax_errors() {
     for (input, message, offset) in [
-        (
-            &b"{\"a\": x}"[..],
-            "invalid character 'x' looking for beginning of value",
-            7,
-        ),
-        (
-            b"{\"a\": 1,}",
-            "invalid character '}' looking for beginning of object key string",
-            9,
-        ),
+        (&b"{\"a\": x}"[..], "invalid character 'x' looking for beginning of value", 7),
+        (b"{\"a\": 1,}", "invalid character '}' looking for beginning of object key string", 9),
         (b"[1, 2", "unexpected end of JSON input", 5),
         (b"{\"a\" 1}", "invalid character '1' after object key", 6),
-        (
-            b"tru",
-            "invalid character ' ' in literal true (expecting 'e')",
-            3,
-        ),
-        (
-            b"nul!",
-            "invalid character '!' in literal null (expecting 'l')",
-            4,
-        ),
+        (b"tru", "invalid character ' ' in literal true (expecting 'e')", 3),
+        (b"nul!", "invalid character '!' in literal null (expecting 'l')", 4),
         (b"\"abc", "unexpected end of JSON input", 4),
         (b"01", "invalid character '1' after top-level value", 2),
-        (
-            b"1.",
-            "invalid character ' ' after decimal point in numeric literal",
-            2,
-        ),
-        (
-            b"1e",
-            "invalid character ' ' in exponent of numeric literal",
-            2,
-        ),
+        (b"1.", "invalid character ' ' after decimal point in numeric literal", 2),
+        (b"1e", "invalid character ' ' in exponent of numeric literal", 2),
         (b"-", "invalid character ' ' in numeric literal", 1),
-        (
-            b"{\"a\":\"\\q\"}",
-            "invalid character 'q' in string escape code",
-            8,
-        ),
-        (
-            b"\"\\u12x4\"",
-            "invalid character 'x' in \\u hexadecimal character escape",
-            6,
-        ),
+        (b"{\"a\":\"\\q\"}", "invalid character 'q' in string escape code", 8),
+        (b"\"\\u12x4\"", "invalid character 'x' in \\u hexadecimal character escape", 6),
         (b"[1] x", "invalid character 'x' after top-level value", 5),
         (b"[1 2]", "invalid character '2' after array element", 4),
-        (
-            b"{\"a\":1 \"b\"}",
-            "invalid character '\"' after object key:value pair",
-            8,
-        ),
-        (
-            b"{1:2}",
-            "invalid character '1' looking for beginning of object key string",
-            2,
-        ),
-        (
-            b"\x01",
-            "invalid character '\\x01' looking for beginning of value",
-            1,
-        ),
-        (
-            b"\"a\x01\"",
-            "invalid character '\\x01' in string literal",
-            3,
-        ),
-        (
-            b"'a'",
-            "invalid character '\\'' looking for beginning of value",
-            1,
-        ),
+        (b"{\"a\":1 \"b\"}", "invalid character '\"' after object key:value pair", 8),
+        (b"{1:2}", "invalid character '1' looking for beginning of object key string", 2),
+        (b"\x01", "invalid character '\\x01' looking for beginning of value", 1),
+        (b"\"a\x01\"", "invalid character '\\x01' in string literal", 3),
+        (b"'a'", "invalid character '\\'' looking for beginning of value", 1),
         (b"", "unexpected end of JSON input", 0),
         (b"   ", "unexpected end of JSON input", 3),
-        (
-            b"\xc3\xa9",
-            "invalid character '\u{c3}' looking for beginning of value",
-            1,
-        ),
+        (b"\xc3\xa9", "invalid character '\u{c3}' looking for beginning of value", 1),
     ] {
         check_error(input, message, offset);
     }
@@ -196,54 +119,31 @@ fn syntax_errors() {
 
 #[test]
 fn parse_values() {
-    let v = parse(
-        b" {\"a\": [1, -2.5e+3, true, null], \"b\": \"\\u00e9\\ud83d\\ude00\\ud800x\", \"a\": {}} ",
-    );
+    let v = parse(b" {\"a\": [1, -2.5e+3, true, null], \"b\": \"\\u00e9\\ud83d\\ude00\\ud800x\", \"a\": {}} ");
     let want = obj(&[
-        (
-            "a",
-            Value::Array(vec![
-                num("1"),
-                num("-2.5e+3"),
-                Value::Bool(true),
-                Value::Null,
-            ]),
-        ),
+        ("a", Value::Array(vec![num("1"), num("-2.5e+3"), Value::Bool(true), Value::Null])),
         ("b", Value::String("é😀\u{FFFD}x".into())),
         ("a", obj(&[])),
     ]);
     assert_eq!(v, Ok(want.clone()));
     assert_eq!(want.get("a"), Some(&obj(&[])));
-    assert_eq!(
-        want.get_folded("B"),
-        Some(&Value::String("é😀\u{FFFD}x".into()))
-    );
+    assert_eq!(want.get_folded("B"), Some(&Value::String("é😀\u{FFFD}x".into())));
     // Invalid UTF-8 inside strings: one U+FFFD per bad byte, as Go.
-    assert_eq!(
-        parse(b"\"\xe2\x82x\""),
-        Ok(Value::String("\u{FFFD}\u{FFFD}x".into()))
-    );
+    assert_eq!(parse(b"\"\xe2\x82x\""), Ok(Value::String("\u{FFFD}\u{FFFD}x".into())));
     assert_eq!(to_vec(&parse(b"\"\\/\"").unwrap_or(Value::Null)), b"\"/\"");
 }
 
 #[test]
 fn depth_is_bounded() {
     let deep = "[".repeat(MAX_DEPTH + 1);
-    check_error(
-        deep.as_bytes(),
-        "invalid character '[' exceeded max depth",
-        MAX_DEPTH as u64 + 1,
-    );
+    check_error(deep.as_bytes(), "invalid character '[' exceeded max depth", MAX_DEPTH as u64 + 1);
     let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
     assert!(parse(ok.as_bytes()).is_ok());
 }
 
 #[test]
 fn numbers() {
-    assert_eq!(
-        Number::from_f64(1.0).map(|n| n.to_string()).as_deref(),
-        Some("1")
-    );
+    assert_eq!(Number::from_f64(1.0).map(|n| n.to_string()).as_deref(), Some("1"));
     assert_eq!(Number::from_f64(f64::NAN), None);
     assert_eq!(Number::from_i64(-3).as_i64(), Some(-3));
     assert_eq!(Number::from_u64(u64::MAX).as_u64(), Some(u64::MAX));

@@ -77,11 +77,7 @@ fn build(value: &Value) -> Result<json::Value, ConversionError> {
         Value::Uint(u) => json::Value::Number(Number::from_u64(*u)),
         Value::Float(f) => match Number::from_f64(*f) {
             Some(n) => json::Value::Number(n),
-            None => {
-                return Err(ConversionError::UnsupportedValue(gofmt::format_float(
-                    *f, 64,
-                )))
-            }
+            None => return Err(ConversionError::UnsupportedValue(gofmt::format_float(*f, 64))),
         },
         Value::String(s) => json::Value::String(s.clone()),
         Value::Seq(items) => json::Value::Array(items.iter().map(build).collect::<Result<_, _>>()?),

@@ -99,23 +99,13 @@ struct Source<'a> {
 impl<'a> Source<'a> {
     fn new(text: &'a [u8]) -> Self {
         let utf16 = text.starts_with(&[0xFE, 0xFF]) || text.starts_with(&[0xFF, 0xFE]);
-        let base = if text.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3
-        } else {
-            0
-        };
-        Source {
-            text,
-            base,
-            utf8: !utf16,
-        }
+        let base = if text.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+        Source { text, base, utf8: !utf16 }
     }
 
     /// Byte offset of mark index `index`.
     fn byte_of(&self, index: u64) -> usize {
-        usize::try_from(index)
-            .map_or(self.text.len(), |i| self.base.saturating_add(i))
-            .min(self.text.len())
+        usize::try_from(index).map_or(self.text.len(), |i| self.base.saturating_add(i)).min(self.text.len())
     }
 
     fn slice(&self, start: Mark, end: Mark) -> &'a [u8] {
@@ -137,11 +127,7 @@ fn count_breaks(bytes: &[u8]) -> u64 {
             }
             b'\r' | b'\n' => n += 1,
             0xC2 if bytes.get(i + 1) == Some(&0x85) => n += 1,
-            0xE2 if bytes.get(i + 1) == Some(&0x80)
-                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
-            {
-                n += 1
-            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) => n += 1,
             _ => {}
         }
         i += 1;
@@ -230,11 +216,7 @@ fn check_scalar(
 }
 
 /// Reads one document's events (after its DOCUMENT-START) through DOCUMENT-END.
-fn build(
-    parser: &mut Parser<'_>,
-    source: &Source<'_>,
-    placeholder: Option<char>,
-) -> Result<Tree, Failure> {
+fn build(parser: &mut Parser<'_>, source: &Source<'_>, placeholder: Option<char>) -> Result<Tree, Failure> {
     let mut nodes: Vec<Node> = Vec::new();
     let mut texts: Vec<String> = Vec::new();
     let mut anchors: BTreeMap<String, usize> = BTreeMap::new();
@@ -257,43 +239,22 @@ fn build(
                     }
                 }
                 texts.push(value);
-                let kind = Kind::Scalar {
-                    text: texts.len() - 1,
-                    tag: s.tag,
-                    implicit: s.plain_implicit,
-                };
+                let kind = Kind::Scalar { text: texts.len() - 1, tag: s.tag, implicit: s.plain_implicit };
                 (kind, s.anchor, None)
             }
             Event::Alias { anchor } => {
                 let Some(&target) = anchors.get(&anchor) else {
-                    return Err(
-                        YamlError::decode(format!("unknown anchor '{anchor}' referenced")).into(),
-                    );
+                    return Err(YamlError::decode(format!("unknown anchor '{anchor}' referenced")).into());
                 };
-                (
-                    Kind::Alias {
-                        target,
-                        name: anchor,
-                    },
-                    None,
-                    None,
-                )
+                (Kind::Alias { target, name: anchor }, None, None)
             }
-            Event::SequenceStart { anchor, flow } => {
-                (Kind::Sequence(Vec::new()), anchor, Some((flow, true)))
-            }
-            Event::MappingStart { anchor, flow } => {
-                (Kind::Mapping(Vec::new()), anchor, Some((flow, false)))
-            }
-            Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart { .. }
-            | Event::DocumentEnd => {
+            Event::SequenceStart { anchor, flow } => (Kind::Sequence(Vec::new()), anchor, Some((flow, true))),
+            Event::MappingStart { anchor, flow } => (Kind::Mapping(Vec::new()), anchor, Some((flow, false))),
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart { .. } | Event::DocumentEnd => {
                 // libyaml never produces these inside a document; yaml.v2 would panic.
-                return Err(YamlError::decode(
-                    "attempted to go past the end of stream; corrupted value?".to_owned(),
-                )
-                .into());
+                return Err(
+                    YamlError::decode("attempted to go past the end of stream; corrupted value?".to_owned()).into()
+                );
             }
         };
         let id = nodes.len();
@@ -317,13 +278,7 @@ fn build(
                 }
                 .into());
             }
-            stack.push(Frame {
-                id,
-                flow,
-                sequence,
-                start,
-                shared,
-            });
+            stack.push(Frame { id, flow, sequence, start, shared });
         }
     }
     Ok(Tree { nodes, texts, root })
@@ -369,8 +324,7 @@ impl Decoder<'_> {
         }
         if self.alias_count > 100
             && self.decode_count > 1000
-            && self.alias_count as f64 / self.decode_count as f64
-                > allowed_alias_ratio(self.decode_count)
+            && self.alias_count as f64 / self.decode_count as f64 > allowed_alias_ratio(self.decode_count)
         {
             return Err(excessive());
         }
@@ -386,9 +340,7 @@ impl Decoder<'_> {
         f: impl FnOnce(&mut Self, usize) -> Result<T, YamlError>,
     ) -> Result<T, YamlError> {
         if self.active[id] {
-            return Err(YamlError::decode(format!(
-                "anchor '{name}' value contains itself"
-            )));
+            return Err(YamlError::decode(format!("anchor '{name}' value contains itself")));
         }
         self.active[id] = true;
         self.alias_depth += 1;
@@ -401,14 +353,8 @@ impl Decoder<'_> {
     fn unmarshal(&mut self, id: usize, depth: usize) -> Result<Value, YamlError> {
         self.count()?;
         match &self.nodes[id].kind {
-            Kind::Alias { target, name } => {
-                self.via_alias(id, *target, name, |d, t| d.unmarshal(t, depth))
-            }
-            Kind::Scalar {
-                text,
-                tag,
-                implicit,
-            } => {
+            Kind::Alias { target, name } => self.via_alias(id, *target, name, |d, t| d.unmarshal(t, depth)),
+            Kind::Scalar { text, tag, implicit } => {
                 if self.alias_depth > 0 {
                     self.alias_bytes += self.texts[*text].len() as u64;
                     if self.alias_bytes > MAX_ALIAS_BYTES {
@@ -441,37 +387,25 @@ impl Decoder<'_> {
 
     fn deeper(&self, depth: usize) -> Result<usize, YamlError> {
         if depth >= MAX_DEPTH {
-            return Err(YamlError::decode(format!(
-                "exceeded max depth of {MAX_DEPTH}"
-            )));
+            return Err(YamlError::decode(format!("exceeded max depth of {MAX_DEPTH}")));
         }
         Ok(depth + 1)
     }
 
     /// yaml.v2's `unmarshal` with an existing map as `out` (used by merges).
-    fn unmarshal_into(
-        &mut self,
-        id: usize,
-        entries: &mut Vec<(Value, Value)>,
-        depth: usize,
-    ) -> Result<(), YamlError> {
+    fn unmarshal_into(&mut self, id: usize, entries: &mut Vec<(Value, Value)>, depth: usize) -> Result<(), YamlError> {
         self.count()?;
         match &self.nodes[id].kind {
-            Kind::Alias { target, name } => self.via_alias(id, *target, name, |d, t| {
-                d.unmarshal_into(t, entries, depth)
-            }),
+            Kind::Alias { target, name } => {
+                self.via_alias(id, *target, name, |d, t| d.unmarshal_into(t, entries, depth))
+            }
             Kind::Mapping(_) => self.mapping(id, entries, depth),
             // merge() only passes mappings or aliases of mappings.
             Kind::Scalar { .. } | Kind::Sequence(_) => Err(want_map()),
         }
     }
 
-    fn mapping(
-        &mut self,
-        id: usize,
-        entries: &mut Vec<(Value, Value)>,
-        depth: usize,
-    ) -> Result<(), YamlError> {
+    fn mapping(&mut self, id: usize, entries: &mut Vec<(Value, Value)>, depth: usize) -> Result<(), YamlError> {
         let Kind::Mapping(children) = &self.nodes[id].kind else {
             return Ok(());
         };
@@ -483,10 +417,7 @@ impl Decoder<'_> {
             }
             let k = self.unmarshal(key, depth)?;
             if matches!(k, Value::Seq(_) | Value::Map(_)) {
-                return Err(YamlError::decode(format!(
-                    "invalid map key: {}",
-                    k.go_syntax()
-                )));
+                return Err(YamlError::decode(format!("invalid map key: {}", k.go_syntax())));
             }
             let v = self.unmarshal(value, depth)?;
             entries.push((k, v));
@@ -496,11 +427,9 @@ impl Decoder<'_> {
 
     fn is_merge(&self, id: usize) -> bool {
         match &self.nodes[id].kind {
-            Kind::Scalar {
-                text,
-                tag,
-                implicit,
-            } => self.texts[*text] == "<<" && (*implicit || tag.as_deref() == Some(MERGE_TAG)),
+            Kind::Scalar { text, tag, implicit } => {
+                self.texts[*text] == "<<" && (*implicit || tag.as_deref() == Some(MERGE_TAG))
+            }
             _ => false,
         }
     }
@@ -513,12 +442,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn merge(
-        &mut self,
-        id: usize,
-        entries: &mut Vec<(Value, Value)>,
-        depth: usize,
-    ) -> Result<(), YamlError> {
+    fn merge(&mut self, id: usize, entries: &mut Vec<(Value, Value)>, depth: usize) -> Result<(), YamlError> {
         match &self.nodes[id].kind {
             Kind::Mapping(_) | Kind::Alias { .. } => {
                 if !self.is_mapping_or_alias_of_one(id) {
@@ -551,11 +475,7 @@ fn scalar(value: String, tag: Option<&str>, implicit: bool) -> Result<Value, Yam
     Ok(match resolved {
         None if tag == BINARY_TAG => match base64_decode(&value) {
             Some(bytes) => Value::String(go_lossy(&bytes)),
-            None => {
-                return Err(YamlError::decode(
-                    "!!binary value contains invalid base64 data".to_owned(),
-                ))
-            }
+            None => return Err(YamlError::decode("!!binary value contains invalid base64 data".to_owned())),
         },
         Some(Resolved::Null) => Value::Null,
         Some(Resolved::Bool(b)) => Value::Bool(b),
@@ -635,9 +555,7 @@ fn attempt(bytes: &[u8], all: bool, placeholder: Option<char>) -> Result<Vec<Val
         let Located { event, start, .. } = next(&mut parser)?;
         match event {
             // yaml.v2 accepts only `%YAML 1.1`; libyaml 0.2.5 also takes 1.2.
-            Event::DocumentStart {
-                version: Some((major, minor)),
-            } if (major, minor) != (1, 1) => {
+            Event::DocumentStart { version: Some((major, minor)) } if (major, minor) != (1, 1) => {
                 return Err(YamlError {
                     line: (start.line != 0).then_some(start.line),
                     problem: "found incompatible YAML document".to_owned(),

@@ -24,8 +24,7 @@ impl EmitError {
 /// [#xE000-#xFFFD] | [#x10000-#x10FFFF]`), or escaped by `json.Marshal` (below U+0020) so
 /// that the reader never sees them raw.
 fn readable(c: char) -> bool {
-    matches!(c, '\0'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-        || c >= '\u{10000}'
+    matches!(c, '\0'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}') || c >= '\u{10000}'
 }
 
 /// sigs.k8s.io/yaml parses the JSON text with yaml.v2 before emitting; strings holding DEL, C1
@@ -117,16 +116,12 @@ pub(crate) fn key_less(ar: &[char], br: &[char]) -> bool {
         // Go's int64 arithmetic wraps; so does this.
         let mut ai = i;
         while ai < ar.len() && is_digit(ar[ai]) {
-            an = an
-                .wrapping_mul(10)
-                .wrapping_add(i64::from(ar[ai] as u32) - i64::from(b'0'));
+            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u32) - i64::from(b'0'));
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && is_digit(br[bi]) {
-            bn = bn
-                .wrapping_mul(10)
-                .wrapping_add(i64::from(br[bi] as u32) - i64::from(b'0'));
+            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u32) - i64::from(b'0'));
             bi += 1;
         }
         if an != bn {
@@ -238,9 +233,7 @@ struct Encoder {
 
 impl Encoder {
     fn scalar(&mut self, value: &str, style: ScalarStyle) -> Result<(), EmitError> {
-        self.emitter
-            .emit(EmitEvent::Scalar { value, style })
-            .map_err(|e| EmitError(e.0))
+        self.emitter.emit(EmitEvent::Scalar { value, style }).map_err(|e| EmitError(e.0))
     }
 
     fn event(&mut self, event: EmitEvent<'_>) -> Result<(), EmitError> {
@@ -285,9 +278,7 @@ impl Encoder {
                 Resolved::Uint(u) => self.scalar(&u.to_string(), ScalarStyle::Plain),
                 Resolved::Float(f) => self.scalar(&float_text(f), ScalarStyle::Plain),
                 Resolved::Null => self.scalar("null", ScalarStyle::Plain),
-                Resolved::Bool(b) => {
-                    self.scalar(if b { "true" } else { "false" }, ScalarStyle::Plain)
-                }
+                Resolved::Bool(b) => self.scalar(if b { "true" } else { "false" }, ScalarStyle::Plain),
                 Resolved::Str | Resolved::Timestamp | Resolved::Merge => self.string(n.as_str()),
             },
             json::Value::String(s) => self.string(s),
@@ -325,11 +316,7 @@ impl Encoder {
 pub fn try_to_yaml_string(value: &json::Value) -> Result<String, EmitError> {
     check_readable(value)?;
     let substitute = !contains_text(value, ASTRAL_STAND_IN_OUT);
-    let mut enc = Encoder {
-        emitter: Emitter::new(),
-        astral: Vec::new(),
-        substitute,
-    };
+    let mut enc = Encoder { emitter: Emitter::new(), astral: Vec::new(), substitute };
     enc.event(EmitEvent::StreamStart)?;
     enc.event(EmitEvent::DocumentStart)?;
     enc.value(value)?;
@@ -340,8 +327,7 @@ pub fn try_to_yaml_string(value: &json::Value) -> Result<String, EmitError> {
     enc.event(EmitEvent::StreamEnd)?;
     let astral = std::mem::take(&mut enc.astral);
     let bytes = enc.emitter.into_output(len);
-    let text = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     if astral.is_empty() {
         return Ok(text);
     }
@@ -365,9 +351,7 @@ fn contains_text(v: &json::Value, needle: &str) -> bool {
     match v {
         json::Value::String(s) => s.contains(needle),
         json::Value::Array(items) => items.iter().any(|i| contains_text(i, needle)),
-        json::Value::Object(members) => members
-            .iter()
-            .any(|(k, i)| k.contains(needle) || contains_text(i, needle)),
+        json::Value::Object(members) => members.iter().any(|(k, i)| k.contains(needle) || contains_text(i, needle)),
         json::Value::Null | json::Value::Bool(_) | json::Value::Number(_) => false,
     }
 }

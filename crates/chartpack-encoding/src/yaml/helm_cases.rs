@@ -112,10 +112,7 @@ c: 2002-12-14"#,
 *a : c"#,
         r#"{"a":"c"}"#,
     ),
-    (
-        r#"a: {b: [1, {c: d}], e: f}"#,
-        r#"{"a":{"b":[1,{"c":"d"}],"e":"f"}}"#,
-    ),
+    (r#"a: {b: [1, {c: d}], e: f}"#, r#"{"a":{"b":[1,{"c":"d"}],"e":"f"}}"#),
     (r#"a: '\n'"#, r#"{"a":"\\n"}"#),
     (
         r#"a: "multi
@@ -239,27 +236,15 @@ b: 2
 pub(super) const ERRORS: &[(&str, Option<&str>)] = &[
     (r#"a: [a:b, c]"#, None),
     (r#"a: {a:b}"#, None),
-    (
-        r#"a: [a?b, ?c]"#,
-        Some(r#"yaml: did not find expected ',' or ']'"#),
-    ),
+    (r#"a: [a?b, ?c]"#, Some(r#"yaml: did not find expected ',' or ']'"#)),
     (r#"a: {? x}"#, None),
     (r#"a: [x: 1]"#, None),
     (r#"a: !<tag:yaml.org,2002:int> "5""#, None),
     (r#"a: !!timestamp 2001-01-01"#, None),
-    (
-        r#"a: !!timestamp foo"#,
-        Some(r#"yaml: cannot decode !!str `foo` as a !!timestamp"#),
-    ),
-    (
-        r#"a: !!null x"#,
-        Some(r#"yaml: cannot decode !!str `x` as a !!null"#),
-    ),
+    (r#"a: !!timestamp foo"#, Some(r#"yaml: cannot decode !!str `foo` as a !!timestamp"#)),
+    (r#"a: !!null x"#, Some(r#"yaml: cannot decode !!str `x` as a !!null"#)),
     (r#"a: !!bool "yes""#, None),
-    (
-        r#"a: !!binary "aGVsbG8""#,
-        Some(r#"yaml: !!binary value contains invalid base64 data"#),
-    ),
+    (r#"a: !!binary "aGVsbG8""#, Some(r#"yaml: !!binary value contains invalid base64 data"#)),
     (r#"a: !!map x"#, None),
     (r#"a: !!seq [1]"#, None),
     (
@@ -286,10 +271,7 @@ a: 1"#,
 a: !e!foo 1"#,
         None,
     ),
-    (
-        r#"a: !e!foo 1"#,
-        Some(r#"yaml: found undefined tag handle"#),
-    ),
+    (r#"a: !e!foo 1"#, Some(r#"yaml: found undefined tag handle"#)),
     (
         r#"a: 1
 ---
@@ -328,24 +310,12 @@ g: end"#,
         None,
     ),
     ("a:\t1", None),
-    (
-        "\ta: 1",
-        Some(r#"yaml: found character that cannot start any token"#),
-    ),
-    (
-        r#"a: b: c"#,
-        Some(r#"yaml: mapping values are not allowed in this context"#),
-    ),
-    (
-        r#"a: "unterminated"#,
-        Some(r#"yaml: found unexpected end of stream"#),
-    ),
+    ("\ta: 1", Some(r#"yaml: found character that cannot start any token"#)),
+    (r#"a: b: c"#, Some(r#"yaml: mapping values are not allowed in this context"#)),
+    (r#"a: "unterminated"#, Some(r#"yaml: found unexpected end of stream"#)),
     (r#"a: 'x"#, Some(r#"yaml: found unexpected end of stream"#)),
     (r#"a: [1, 2]]"#, Some(r#"yaml: did not find expected key"#)),
-    (
-        r#"a: {b: 1"#,
-        Some(r#"yaml: line 1: did not find expected ',' or '}'"#),
-    ),
+    (r#"a: {b: 1"#, Some(r#"yaml: line 1: did not find expected ',' or '}'"#)),
     (
         r#"- a
 b: 1"#,
@@ -364,18 +334,9 @@ c: &x 2
 d: *x"#,
         None,
     ),
-    (
-        r#"a: @foo"#,
-        Some(r#"yaml: found character that cannot start any token"#),
-    ),
-    (
-        r#"a: `foo"#,
-        Some(r#"yaml: found character that cannot start any token"#),
-    ),
-    (
-        r#"a: %foo"#,
-        Some(r#"yaml: found character that cannot start any token"#),
-    ),
+    (r#"a: @foo"#, Some(r#"yaml: found character that cannot start any token"#)),
+    (r#"a: `foo"#, Some(r#"yaml: found character that cannot start any token"#)),
+    (r#"a: %foo"#, Some(r#"yaml: found character that cannot start any token"#)),
     (
         r#"key with spaces: value
 "quoted key": 1
@@ -419,10 +380,7 @@ b: 2001-12-14 21:59:43.10 -5
 c: 2002-12-14"#,
         None,
     ),
-    (
-        r#"a: - b"#,
-        Some(r#"yaml: block sequence entries are not allowed in this context"#),
-    ),
+    (r#"a: - b"#, Some(r#"yaml: block sequence entries are not allowed in this context"#)),
     (
         r#"a: |
  x
@@ -448,18 +406,9 @@ c: 2002-12-14"#,
         Some(r#"yaml: invalid map key: []interface {}{"a", "b"}"#),
     ),
     (r#"a: {b: [1, {c: d}], e: f}"#, None),
-    (
-        r#"a: "\u00e9\U0001F600\N\_\L\P\e\a\v\0\/""#,
-        Some(r#"yaml: found unknown escape character"#),
-    ),
-    (
-        r#"a: "\q""#,
-        Some(r#"yaml: found unknown escape character"#),
-    ),
-    (
-        r#"a: "\x4""#,
-        Some(r#"yaml: did not find expected hexdecimal number"#),
-    ),
+    (r#"a: "\u00e9\U0001F600\N\_\L\P\e\a\v\0\/""#, Some(r#"yaml: found unknown escape character"#)),
+    (r#"a: "\q""#, Some(r#"yaml: found unknown escape character"#)),
+    (r#"a: "\x4""#, Some(r#"yaml: did not find expected hexdecimal number"#)),
     (r#"a: '\n'"#, None),
     (
         r#"a: "multi
@@ -512,19 +461,10 @@ b: 2"#,
   "<<": {x: 1}"#,
         None,
     ),
-    (
-        r#"null: 1"#,
-        Some(r#"unsupported map key of type: %!s(<nil>), key: <nil>, value: 1"#),
-    ),
+    (r#"null: 1"#, Some(r#"unsupported map key of type: %!s(<nil>), key: <nil>, value: 1"#)),
     (r#""": 1"#, None),
-    (
-        r#"[1, 2]: a"#,
-        Some(r#"yaml: invalid map key: []interface {}{1, 2}"#),
-    ),
-    (
-        r#"{a: 1}: b"#,
-        Some(r#"yaml: invalid map key: map[interface {}]interface {}{"a":1}"#),
-    ),
+    (r#"[1, 2]: a"#, Some(r#"yaml: invalid map key: []interface {}{1, 2}"#)),
+    (r#"{a: 1}: b"#, Some(r#"yaml: invalid map key: map[interface {}]interface {}{"a":1}"#)),
     (
         r#".inf: a
 -1: b
@@ -548,14 +488,8 @@ b: 2"#,
     (r#"a: 'x'y"#, Some(r#"yaml: did not find expected key"#)),
     (r#"a: "x"y"#, Some(r#"yaml: did not find expected key"#)),
     (r#"a: [1,]"#, None),
-    (
-        r#"a: {,}"#,
-        Some(r#"yaml: did not find expected node content"#),
-    ),
-    (
-        r#"a: [,1]"#,
-        Some(r#"yaml: did not find expected node content"#),
-    ),
+    (r#"a: {,}"#, Some(r#"yaml: did not find expected node content"#)),
+    (r#"a: [,1]"#, Some(r#"yaml: did not find expected node content"#)),
     (r#"- - - - x"#, None),
     (
         r#"a: |2
@@ -577,10 +511,7 @@ b: 2"#,
 "#,
         None,
     ),
-    (
-        r#"... "#,
-        Some(r#"yaml: did not find expected node content"#),
-    ),
+    (r#"... "#, Some(r#"yaml: did not find expected node content"#)),
     (
         r#"a: 1
 ...
@@ -621,38 +552,20 @@ b:
     (r#"a: !"#, None),
     (r#"a: !!"#, Some(r#"yaml: did not find expected tag URI"#)),
     (r#"a: !<>"#, Some(r#"yaml: did not find expected tag URI"#)),
-    (
-        r#"a: &"#,
-        Some(r#"yaml: did not find expected alphabetic or numeric character"#),
-    ),
-    (
-        r#"a: *"#,
-        Some(r#"yaml: did not find expected alphabetic or numeric character"#),
-    ),
+    (r#"a: &"#, Some(r#"yaml: did not find expected alphabetic or numeric character"#)),
+    (r#"a: *"#, Some(r#"yaml: did not find expected alphabetic or numeric character"#)),
     (
         r#"a: &x
 b: *x"#,
         None,
     ),
     (r#"a: !!str"#, None),
-    (
-        r#"a: !!int"#,
-        Some(r#"yaml: cannot decode !!null `` as a !!int"#),
-    ),
-    (
-        r#"a: !!float"#,
-        Some(r#"yaml: cannot decode !!null `` as a !!float"#),
-    ),
+    (r#"a: !!int"#, Some(r#"yaml: cannot decode !!null `` as a !!int"#)),
+    (r#"a: !!float"#, Some(r#"yaml: cannot decode !!null `` as a !!float"#)),
     (r#"a: !!null"#, None),
-    (
-        r#"a: !!bool"#,
-        Some(r#"yaml: cannot decode !!null `` as a !!bool"#),
-    ),
+    (r#"a: !!bool"#, Some(r#"yaml: cannot decode !!null `` as a !!bool"#)),
     (r#"{a: 1, b}"#, None),
-    (
-        r#"[a, b]: 1"#,
-        Some(r#"yaml: invalid map key: []interface {}{"a", "b"}"#),
-    ),
+    (r#"[a, b]: 1"#, Some(r#"yaml: invalid map key: []interface {}{"a", "b"}"#)),
     (
         r#"a: 1 # c
 # c2
@@ -679,10 +592,7 @@ b: {a:, b: c}
 c: [x:y:, z]"#,
         None,
     ),
-    (
-        r#"a: [a:, b?]"#,
-        Some(r#"yaml: did not find expected ',' or ']'"#),
-    ),
+    (r#"a: [a:, b?]"#, Some(r#"yaml: did not find expected ',' or ']'"#)),
     (
         r#"x: 1
 y:
@@ -716,15 +626,9 @@ d: [x, "?", '?']"#,
     (r#"a: [b, ?c]"#, None),
     (r#"a: [b, ? c]"#, None),
     (r#"a: {? c}"#, None),
-    (
-        r#"a: "\/""#,
-        Some(r#"yaml: found unknown escape character"#),
-    ),
+    (r#"a: "\/""#, Some(r#"yaml: found unknown escape character"#)),
     (r#"a: "\\/""#, None),
-    (
-        r#"a: "\\\/""#,
-        Some(r#"yaml: found unknown escape character"#),
-    ),
+    (r#"a: "\\\/""#, Some(r#"yaml: found unknown escape character"#)),
     (
         r#"x: 1
 
@@ -798,23 +702,11 @@ b: &anc2 *anc1"#,
 ? c"#,
         None,
     ),
-    (
-        r#"a: - b"#,
-        Some(r#"yaml: block sequence entries are not allowed in this context"#),
-    ),
+    (r#"a: - b"#, Some(r#"yaml: block sequence entries are not allowed in this context"#)),
     (r#"-- a"#, None),
-    (
-        r#"a: "\u12""#,
-        Some(r#"yaml: did not find expected hexdecimal number"#),
-    ),
-    (
-        r#"a: "\U0011FFFF""#,
-        Some(r#"yaml: found invalid Unicode character escape code"#),
-    ),
-    (
-        r#"a: "\uD800""#,
-        Some(r#"yaml: found invalid Unicode character escape code"#),
-    ),
+    (r#"a: "\u12""#, Some(r#"yaml: did not find expected hexdecimal number"#)),
+    (r#"a: "\U0011FFFF""#, Some(r#"yaml: found invalid Unicode character escape code"#)),
+    (r#"a: "\uD800""#, Some(r#"yaml: found invalid Unicode character escape code"#)),
     ("a: \"\\\t\"", None),
     (
         r#"a: 1
@@ -877,34 +769,16 @@ c: "z"#bad"##,
 b: 1"#,
         None,
     ),
-    (
-        "a: \"\u{1}\"",
-        Some(r#"yaml: control characters are not allowed"#),
-    ),
+    ("a: \"\u{1}\"", Some(r#"yaml: control characters are not allowed"#)),
     ("a: \"\u{85}\"", None),
-    (
-        "a: b\n\tc: d",
-        Some(r#"yaml: line 2: found a tab character that violates indentation"#),
-    ),
-    (
-        "a:\n\t- b",
-        Some(r#"yaml: line 2: found character that cannot start any token"#),
-    ),
+    ("a: b\n\tc: d", Some(r#"yaml: line 2: found a tab character that violates indentation"#)),
+    ("a:\n\t- b", Some(r#"yaml: line 2: found character that cannot start any token"#)),
     (r#"a: ﻿b"#, None),
     (r#"a: "\x80""#, None),
     (r#"a: "\xC3\xA9""#, None),
-    (
-        r#"a: "\u00""#,
-        Some(r#"yaml: did not find expected hexdecimal number"#),
-    ),
-    (
-        "a: '\u{7f}'",
-        Some(r#"yaml: control characters are not allowed"#),
-    ),
-    (
-        r#"~: 1"#,
-        Some(r#"unsupported map key of type: %!s(<nil>), key: <nil>, value: 1"#),
-    ),
+    (r#"a: "\u00""#, Some(r#"yaml: did not find expected hexdecimal number"#)),
+    ("a: '\u{7f}'", Some(r#"yaml: control characters are not allowed"#)),
+    (r#"~: 1"#, Some(r#"unsupported map key of type: %!s(<nil>), key: <nil>, value: 1"#)),
     (r#"a: .inf"#, Some(r#"json: unsupported value: +Inf"#)),
     (r#"a: [.nan]"#, Some(r#"json: unsupported value: NaN"#)),
     (
@@ -912,28 +786,16 @@ b: 1"#,
  c: d"#,
         Some(r#"yaml: line 2: mapping values are not allowed in this context"#),
     ),
-    (
-        r#"a: [1, 2"#,
-        Some(r#"yaml: line 1: did not find expected ',' or ']'"#),
-    ),
-    (
-        r#"a: !!int 1.5"#,
-        Some(r#"yaml: cannot decode !!float `1.5` as a !!int"#),
-    ),
+    (r#"a: [1, 2"#, Some(r#"yaml: line 1: did not find expected ',' or ']'"#)),
+    (r#"a: !!int 1.5"#, Some(r#"yaml: cannot decode !!float `1.5` as a !!int"#)),
     (r#"a: *b"#, Some(r#"yaml: unknown anchor 'b' referenced"#)),
-    (
-        r#"a: &a [*a]"#,
-        Some(r#"yaml: anchor 'a' value contains itself"#),
-    ),
+    (r#"a: &a [*a]"#, Some(r#"yaml: anchor 'a' value contains itself"#)),
     (
         r#"? [a]
 : 1"#,
         Some(r#"yaml: invalid map key: []interface {}{"a"}"#),
     ),
-    (
-        r#"18446744073709551615: x"#,
-        Some(r#"unsupported map key of type: uint64, key: 0xffffffffffffffff, value: "x""#),
-    ),
+    (r#"18446744073709551615: x"#, Some(r#"unsupported map key of type: uint64, key: 0xffffffffffffffff, value: "x""#)),
 ];
 
 pub(super) const PACKAGED: &[(&str, &str)] = &[

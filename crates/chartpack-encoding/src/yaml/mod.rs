@@ -54,10 +54,7 @@ fn line_prefix(line: Option<u64>) -> String {
 impl YamlError {
     /// An error raised while decoding (yaml.v2 `failf`), which carries no line.
     fn decode(problem: String) -> Self {
-        YamlError {
-            line: None,
-            problem,
-        }
+        YamlError { line: None, problem }
     }
 
     /// The line number yaml.v2 prints, if any (its quirks included: scanner errors count from
@@ -81,9 +78,7 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
 /// [`parse`] over raw bytes: invalid UTF-8 gets libyaml's reader errors, a UTF-16 BOM switches
 /// encoding, as in yaml.v2.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Value, YamlError> {
-    Ok(decode::documents(bytes, false)?
-        .pop()
-        .unwrap_or(Value::Null))
+    Ok(decode::documents(bytes, false)?.pop().unwrap_or(Value::Null))
 }
 
 /// Decodes every document of a multi-document stream (yaml.v2 `Decoder`); empty input gives
@@ -112,11 +107,9 @@ impl Value {
     /// `None` when absent or when `self` is not a mapping.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Map(entries) => entries
-                .iter()
-                .rev()
-                .find(|(k, _)| matches!(k, Value::String(s) if s == key))
-                .map(|(_, v)| v),
+            Value::Map(entries) => {
+                entries.iter().rev().find(|(k, _)| matches!(k, Value::String(s) if s == key)).map(|(_, v)| v)
+            }
             _ => None,
         }
     }
@@ -150,10 +143,7 @@ impl Value {
                 format!("[]interface {{}}{{{}}}", inner.join(", "))
             }
             Value::Map(entries) => {
-                let inner: Vec<String> = entries
-                    .iter()
-                    .map(|(k, v)| format!("{}:{}", item(k), item(v)))
-                    .collect();
+                let inner: Vec<String> = entries.iter().map(|(k, v)| format!("{}:{}", item(k), item(v))).collect();
                 format!("map[interface {{}}]interface {{}}{{{}}}", inner.join(", "))
             }
         }

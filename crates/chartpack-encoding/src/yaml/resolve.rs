@@ -48,21 +48,14 @@ pub(crate) fn short_tag(tag: &str) -> String {
 }
 
 fn resolvable(tag: &str) -> bool {
-    matches!(
-        tag,
-        "" | STR_TAG | BOOL_TAG | INT_TAG | FLOAT_TAG | NULL_TAG | TIMESTAMP_TAG
-    )
+    matches!(tag, "" | STR_TAG | BOOL_TAG | INT_TAG | FLOAT_TAG | NULL_TAG | TIMESTAMP_TAG)
 }
 
 /// yaml.v2's `resolveMap`, keyed by the exact text.
 fn lookup(s: &str) -> Option<Resolved> {
     Some(match s {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            Resolved::Bool(true)
-        }
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            Resolved::Bool(false)
-        }
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Resolved::Bool(true),
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => Resolved::Bool(false),
         "" | "~" | "null" | "Null" | "NULL" => Resolved::Null,
         ".nan" | ".NaN" | ".NAN" => Resolved::Float(f64::NAN),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Resolved::Float(f64::INFINITY),
@@ -139,11 +132,7 @@ fn resolve_text(tag: &str, s: &str) -> Resolved {
             if (tag.is_empty() || tag == TIMESTAMP_TAG) && is_timestamp(s) {
                 return Resolved::Timestamp;
             }
-            let plain: std::borrow::Cow<'_, str> = if s.contains('_') {
-                s.replace('_', "").into()
-            } else {
-                s.into()
-            };
+            let plain: std::borrow::Cow<'_, str> = if s.contains('_') { s.replace('_', "").into() } else { s.into() };
             if let Some(i) = gofmt::parse_int_base0(&plain) {
                 return Resolved::Int(i);
             }
@@ -184,12 +173,7 @@ pub(crate) fn resolve(tag: &str, s: &str) -> Result<Option<Resolved>, String> {
             return Ok(Some(Resolved::Float(i as f64)));
         }
     }
-    Err(format!(
-        "cannot decode {} `{}` as a {}",
-        short_tag(rtag),
-        s,
-        short_tag(tag)
-    ))
+    Err(format!("cannot decode {} `{}` as a {}", short_tag(rtag), s, short_tag(tag)))
 }
 
 /// yaml.v2's `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
@@ -247,18 +231,14 @@ fn getnum(s: &[u8]) -> Option<(u32, &[u8])> {
 /// Exactly two digits, as `getnum(s, true)` on a two-byte slice.
 fn two_digits(s: &[u8]) -> Option<u32> {
     match s {
-        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
-            Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
-        }
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(b - b'0')),
         _ => None,
     }
 }
 
 fn days_in(month: u32, year: u32) -> u32 {
     match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -305,9 +285,7 @@ pub(crate) fn is_timestamp(s: &str) -> bool {
     if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
         return false;
     }
-    let year = b[..4]
-        .iter()
-        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let year = b[..4].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
     let Some((month, v)) = getnum(&b[5..]) else {
         return false;
     };
@@ -401,21 +379,12 @@ mod tests {
         assert_eq!(resolve(FLOAT_TAG, "1"), Ok(Some(Resolved::Float(1.0))));
         assert_eq!(resolve(STR_TAG, "12"), Ok(Some(Resolved::Str)));
         assert_eq!(resolve("!foo", "12"), Ok(None));
-        assert_eq!(
-            resolve(INT_TAG, "1.5"),
-            Err("cannot decode !!float `1.5` as a !!int".to_owned())
-        );
+        assert_eq!(resolve(INT_TAG, "1.5"), Err("cannot decode !!float `1.5` as a !!int".to_owned()));
     }
 
     #[test]
     fn base60() {
-        for (text, want) in [
-            ("1:20", true),
-            ("-1:20:30.5", true),
-            ("1:60", false),
-            ("1:", false),
-            ("a:1", false),
-        ] {
+        for (text, want) in [("1:20", true), ("-1:20:30.5", true), ("1:60", false), ("1:", false), ("a:1", false)] {
             assert_eq!(is_base60_float(text), want, "{text}");
         }
     }

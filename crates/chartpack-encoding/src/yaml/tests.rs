@@ -16,18 +16,13 @@ use crate::json;
 /// `map[string]interface{}`, so every number becomes a float64 before `json.Marshal`.
 fn as_helm_values(v: &json::Value) -> json::Value {
     match v {
-        json::Value::Number(n) => json::Value::Number(
-            n.as_f64()
-                .and_then(json::Number::from_f64)
-                .unwrap_or_else(|| n.clone()),
-        ),
+        json::Value::Number(n) => {
+            json::Value::Number(n.as_f64().and_then(json::Number::from_f64).unwrap_or_else(|| n.clone()))
+        }
         json::Value::Array(items) => json::Value::Array(items.iter().map(as_helm_values).collect()),
-        json::Value::Object(members) => json::Value::Object(
-            members
-                .iter()
-                .map(|(k, v)| (k.clone(), as_helm_values(v)))
-                .collect(),
-        ),
+        json::Value::Object(members) => {
+            json::Value::Object(members.iter().map(|(k, v)| (k.clone(), as_helm_values(v))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -57,11 +52,7 @@ fn package(chart_yaml: &str) -> String {
         Ok(doc) => doc,
         Err(e) => return format!("ERR {}", e.problem()),
     };
-    let field = |name: &str| {
-        doc.get(name)
-            .and_then(Value::to_go_string)
-            .filter(|s| !s.is_empty())
-    };
+    let field = |name: &str| doc.get(name).and_then(Value::to_go_string).filter(|s| !s.is_empty());
     let mut members = Vec::new();
     for name in ["name", "version", "description", "apiVersion", "appVersion"] {
         if let Some(s) = field(name) {
@@ -109,11 +100,7 @@ fn packaged_chart_yaml_matches_helm() {
 #[track_caller]
 fn check_go_string(scalar: &str, want: &str) {
     let doc = parse(&format!("v: {scalar}\n")).unwrap_or(Value::Null);
-    assert_eq!(
-        doc.get("v").and_then(Value::to_go_string).as_deref(),
-        Some(want),
-        "{scalar}"
-    );
+    assert_eq!(doc.get("v").and_then(Value::to_go_string).as_deref(), Some(want), "{scalar}");
 }
 
 // Confirmed with helm v4.1.4: `appVersion: <scalar>` packaged (see PACKAGED for the files).
@@ -183,23 +170,11 @@ fn emit_rejects_what_yaml_v2_cannot_read_back() {
 // keyList.Less order from helm-behaviour.md §3.4 (verified with helm).
 #[test]
 fn key_order() {
-    let keys = [
-        "_u", "1", "2", "10", "A", "Ab", "a-b", "a.b", "a_b", "ab", "a9", "a10",
-    ];
-    let members = keys
-        .iter()
-        .rev()
-        .map(|k| (k.to_string(), json::Value::Null))
-        .collect();
+    let keys = ["_u", "1", "2", "10", "A", "Ab", "a-b", "a.b", "a_b", "ab", "a9", "a10"];
+    let members = keys.iter().rev().map(|k| (k.to_string(), json::Value::Null)).collect();
     let text = to_yaml_string(&json::Value::Object(members));
-    let got: Vec<&str> = text
-        .lines()
-        .map(|l| l.split(':').next().unwrap_or(""))
-        .collect();
-    assert_eq!(
-        got,
-        ["_u", "\"1\"", "\"2\"", "\"10\"", "A", "Ab", "a-b", "a.b", "a_b", "a9", "a10", "ab"]
-    );
+    let got: Vec<&str> = text.lines().map(|l| l.split(':').next().unwrap_or("")).collect();
+    assert_eq!(got, ["_u", "\"1\"", "\"2\"", "\"10\"", "A", "Ab", "a-b", "a.b", "a_b", "a9", "a10", "ab"]);
 }
 
 #[test]
@@ -209,10 +184,7 @@ fn parse_all_documents() {
     assert_eq!(docs[2], Value::Seq(vec![Value::Int(3)]));
     assert_eq!(parse_all(""), Ok(vec![]));
     // Unmarshal stops after the first document, so later errors go unseen.
-    assert_eq!(
-        parse("a: 1\n---\n[").map(|v| v.get("a").cloned()),
-        Ok(Some(Value::Int(1)))
-    );
+    assert_eq!(parse("a: 1\n---\n[").map(|v| v.get("a").cloned()), Ok(Some(Value::Int(1))));
     assert!(parse_all("a: 1\n---\n[").is_err());
 }
 
@@ -226,10 +198,7 @@ fn get_and_accessors() {
     assert_eq!(parse("# only a comment\n"), Ok(Value::Null));
     let err = parse("a: [1, 2\n").err();
     assert_eq!(err.as_ref().map(YamlError::line), Some(Some(1)));
-    assert_eq!(
-        err.as_ref().map(YamlError::problem),
-        Some("did not find expected ',' or ']'")
-    );
+    assert_eq!(err.as_ref().map(YamlError::problem), Some("did not find expected ',' or ']'"));
 }
 
 #[test]
@@ -240,13 +209,7 @@ fn depth_is_bounded() {
     let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
     assert!(parse(&ok).is_ok());
     let block = format!("{}x\n", "- ".repeat(MAX_DEPTH + 1));
-    assert_eq!(
-        parse(&block)
-            .err()
-            .map(|e| e.problem().to_owned())
-            .as_deref(),
-        Some("exceeded max depth of 512")
-    );
+    assert_eq!(parse(&block).err().map(|e| e.problem().to_owned()).as_deref(), Some("exceeded max depth of 512"));
     // Aliases can nest deeper than the text; the decoded depth is bounded too.
     let mut chain = String::from("a0: &a0 [x]\n");
     for i in 1..=MAX_DEPTH {
@@ -258,33 +221,22 @@ fn depth_is_bounded() {
 #[test]
 fn alias_bombs_fail() {
     // yaml.v2's own limit test ("1000kb of maps with 100 aliases" shape, scaled).
-    let mut bomb = String::from(
-        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
-    );
+    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
     let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
     let mut prev = "a";
     for n in names {
-        bomb.push_str(&format!(
-            "{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n",
-            p = prev
-        ));
+        bomb.push_str(&format!("{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n", p = prev));
         prev = n;
     }
     let err = parse(&bomb).err().map(|e| e.to_string());
-    assert_eq!(
-        err.as_deref(),
-        Some("yaml: document contains excessive aliasing")
-    );
+    assert_eq!(err.as_deref(), Some("yaml: document contains excessive aliasing"));
     // Large scalars copied through aliases are bounded by bytes.
     let big = "x".repeat(1 << 20);
     let mut text = format!("a: &a \"{big}\"\nb: [");
     text.push_str(&"*a,".repeat(100));
     text.push_str("*a]\n");
     let err = parse(&text).err().map(|e| e.to_string());
-    assert_eq!(
-        err.as_deref(),
-        Some("yaml: document contains excessive aliasing")
-    );
+    assert_eq!(err.as_deref(), Some("yaml: document contains excessive aliasing"));
     // Modest aliasing is fine.
     assert!(parse("a: &a {x: 1}\nb: *a\nc: [*a, *a]\n").is_ok());
 }
@@ -295,17 +247,12 @@ fn patched_reparse_is_bounded() {
     let many: String = (0..70).map(|i| format!("k{i}: \"a\\'b\"\n")).collect();
     assert!(parse(&many).is_err());
     let few: String = (0..10).map(|i| format!("k{i}: \"a\\'b\"\n")).collect();
-    assert_eq!(
-        parse(&few).map(|v| v.get("k9").cloned()),
-        Ok(Some(Value::String("a'b".into())))
-    );
+    assert_eq!(parse(&few).map(|v| v.get("k9").cloned()), Ok(Some(Value::String("a'b".into()))));
 }
 
 #[test]
 fn large_documents_parse() {
-    let text: String = (0..50_000)
-        .map(|i| format!("key{i}:\n  name: value {i}\n  n: {i}\n"))
-        .collect();
+    let text: String = (0..50_000).map(|i| format!("key{i}:\n  name: value {i}\n  n: {i}\n")).collect();
     let doc = parse(&text);
     assert!(matches!(doc, Ok(Value::Map(ref m)) if m.len() == 50_000));
 }
@@ -324,9 +271,7 @@ fn never_panics_on_noise() {
     let mut seed = 0x9E37_79B9_7F4A_7C15;
     for _ in 0..3000 {
         let len = (rng(&mut seed) % 40) as usize;
-        let bytes: Vec<u8> = (0..len)
-            .map(|_| ALPHABET[(rng(&mut seed) % ALPHABET.len() as u64) as usize])
-            .collect();
+        let bytes: Vec<u8> = (0..len).map(|_| ALPHABET[(rng(&mut seed) % ALPHABET.len() as u64) as usize]).collect();
         crate::fuzz::yaml(&bytes);
         crate::fuzz::json(&bytes);
     }

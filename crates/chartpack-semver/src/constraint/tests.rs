@@ -12,22 +12,13 @@ fn check(constraint: &str, version: &str, want: bool) {
 
 #[track_caller]
 fn check_err(constraint: &str, want: &str) {
-    let got = Constraints::parse(constraint)
-        .map(|_| ())
-        .map_err(|e| e.to_string());
-    assert_eq!(
-        got,
-        Err(want.to_owned()),
-        "Constraints::parse({constraint:?})"
-    );
+    let got = Constraints::parse(constraint).map(|_| ()).map_err(|e| e.to_string());
+    assert_eq!(got, Err(want.to_owned()), "Constraints::parse({constraint:?})");
 }
 
 /// The versions of [`REPO`] that `constraint` matches.
 fn matching(constraint: &Constraints) -> Vec<&'static str> {
-    REPO.iter()
-        .copied()
-        .filter(|v| Version::parse(v).is_ok_and(|v| constraint.matches(&v)))
-        .collect()
+    REPO.iter().copied().filter(|v| Version::parse(v).is_ok_and(|v| constraint.matches(&v))).collect()
 }
 
 /// helm-behaviour.md §6.3, "Verified with `helm dependency update`" table (reference).
@@ -129,18 +120,9 @@ fn reference_equivalents() {
         ("1.2 - 1.4", ">=1.2.0 <1.5.0"),
     ];
     for (constraint, equivalent) in rows {
-        let (a, b) = (
-            Constraints::parse(constraint),
-            Constraints::parse(equivalent),
-        );
-        let (Ok(a), Ok(b)) = (a, b) else {
-            panic!("{constraint:?} or {equivalent:?} does not parse")
-        };
-        assert_eq!(
-            matching(&a),
-            matching(&b),
-            "{constraint:?} vs {equivalent:?}"
-        );
+        let (a, b) = (Constraints::parse(constraint), Constraints::parse(equivalent));
+        let (Ok(a), Ok(b)) = (a, b) else { panic!("{constraint:?} or {equivalent:?} does not parse") };
+        assert_eq!(matching(&a), matching(&b), "{constraint:?} vs {equivalent:?}");
     }
 }
 
@@ -489,8 +471,7 @@ fn helm_search_matrix() {
     for &(constraint, want) in HELM_SEARCH {
         match want {
             Ok(list) => {
-                let c = Constraints::parse(constraint)
-                    .unwrap_or_else(|e| panic!("{constraint:?}: {e}"));
+                let c = Constraints::parse(constraint).unwrap_or_else(|e| panic!("{constraint:?}: {e}"));
                 for v in list.split(' ').filter(|v| !v.is_empty()) {
                     assert!(REPO.contains(&v), "{v} is not in REPO");
                 }
@@ -507,54 +488,30 @@ fn helm_search_matrix() {
 /// helm sorts search results newest first with `Compare` (ties: `1.2.3` and `1.2.3+other` only).
 #[test]
 fn helm_search_order_is_compare_order() {
-    let Some(&(_, Ok(list))) = HELM_SEARCH.iter().find(|(c, _)| *c == ">=0.0.0-0") else {
-        panic!("row")
-    };
-    let versions: Vec<Version> = list
-        .split(' ')
-        .map(|v| Version::parse(v).expect("valid"))
-        .collect();
+    let Some(&(_, Ok(list))) = HELM_SEARCH.iter().find(|(c, _)| *c == ">=0.0.0-0") else { panic!("row") };
+    let versions: Vec<Version> = list.split(' ').map(|v| Version::parse(v).expect("valid")).collect();
     assert_eq!(versions.len(), REPO.len());
     for pair in versions.windows(2) {
-        let tie = pair[0].original().starts_with("1.2.3")
-            && pair[1].original().starts_with("1.2.3+")
+        let tie = pair[0].original().starts_with("1.2.3") && pair[1].original().starts_with("1.2.3+")
             || pair[0].original().starts_with("1.2.3+") && pair[1].original() == "1.2.3";
-        let want = if tie {
-            Ordering::Equal
-        } else {
-            Ordering::Greater
-        };
-        assert_eq!(
-            pair[0].cmp(&pair[1]),
-            want,
-            "{} vs {}",
-            pair[0].original(),
-            pair[1].original()
-        );
+        let want = if tie { Ordering::Equal } else { Ordering::Greater };
+        assert_eq!(pair[0].cmp(&pair[1]), want, "{} vs {}", pair[0].original(), pair[1].original());
     }
 }
 
 /// chartpack's own `code()` values.
 #[test]
 fn error_codes_are_stable() {
-    assert_eq!(
-        Constraints::parse("abc").map(|_| ()).map_err(|e| e.code()),
-        Err("constraint.improper")
-    );
-    assert_eq!(
-        Constraints::parse("xx").map(|_| ()).map_err(|e| e.code()),
-        Err("constraint.parser")
-    );
+    assert_eq!(Constraints::parse("abc").map(|_| ()).map_err(|e| e.code()), Err("constraint.improper"));
+    assert_eq!(Constraints::parse("xx").map(|_| ()).map_err(|e| e.code()), Err("constraint.parser"));
 }
 
 /// Short strings over the grammar's alphabet: parsing and matching never panic.
 #[test]
 fn no_panic_on_small_inputs() {
     let alphabet: Vec<char> = "1.0-+vx|* ,>=<~^!a\u{e9}".chars().collect();
-    let versions: Vec<Version> = ["0.0.0", "1.0.0-a", "1.0.1"]
-        .iter()
-        .map(|v| Version::parse(v).expect("valid"))
-        .collect();
+    let versions: Vec<Version> =
+        ["0.0.0", "1.0.0-a", "1.0.1"].iter().map(|v| Version::parse(v).expect("valid")).collect();
     let mut input = String::new();
     let n = alphabet.len();
     for len in 0..=4u32 {

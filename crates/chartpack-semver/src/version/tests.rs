@@ -6,24 +6,13 @@ use super::*;
 #[track_caller]
 fn check(input: &str, want: Result<(), &str>) {
     let got = Version::parse(input).map(|_| ()).map_err(|e| e.to_string());
-    assert_eq!(
-        got,
-        want.map_err(str::to_owned),
-        "Version::parse({input:?})"
-    );
+    assert_eq!(got, want.map_err(str::to_owned), "Version::parse({input:?})");
 }
 
 #[track_caller]
 fn check_strict(input: &str, strict_ok: bool) {
-    assert!(
-        Version::parse(input).is_ok(),
-        "{input:?} must be lenient-valid for this check"
-    );
-    assert_eq!(
-        Version::parse_strict(input).is_ok(),
-        strict_ok,
-        "Version::parse_strict({input:?})"
-    );
+    assert!(Version::parse(input).is_ok(), "{input:?} must be lenient-valid for this check");
+    assert_eq!(Version::parse_strict(input).is_ok(), strict_ok, "Version::parse_strict({input:?})");
 }
 
 #[track_caller]
@@ -42,16 +31,7 @@ fn reference_accepted() {
 
 #[test]
 fn reference_rejected() {
-    for v in [
-        "V1.2.3",
-        "1.2.3.4",
-        "1.2.3-",
-        "1.2.3-beta..1",
-        "1.2.3-beta_1",
-        "1.2.x",
-        " 1.2.3",
-        "1.2.3 ",
-    ] {
+    for v in ["V1.2.3", "1.2.3.4", "1.2.3-", "1.2.3-beta..1", "1.2.3-beta_1", "1.2.x", " 1.2.3", "1.2.3 "] {
         check(v, Err("invalid semantic version"));
     }
     check("1.2.3-01", Err("version segment starts with 0"));
@@ -94,9 +74,18 @@ const HELM_PACKAGE: &[(&str, Result<(), &str>)] = &[
     ("1.2.3--", Ok(())),
     ("1.2.3-a-", Ok(())),
     ("18446744073709551615.18446744073709551615.18446744073709551615", Ok(())),
-    ("18446744073709551616.0.0", Err("error parsing version segment: strconv.ParseUint: parsing \"18446744073709551616\": value out of range")),
-    ("0.18446744073709551616", Err("error parsing version segment: strconv.ParseUint: parsing \"18446744073709551616\": value out of range")),
-    ("1.2.99999999999999999999", Err("error parsing version segment: strconv.ParseUint: parsing \"99999999999999999999\": value out of range")),
+    (
+        "18446744073709551616.0.0",
+        Err("error parsing version segment: strconv.ParseUint: parsing \"18446744073709551616\": value out of range"),
+    ),
+    (
+        "0.18446744073709551616",
+        Err("error parsing version segment: strconv.ParseUint: parsing \"18446744073709551616\": value out of range"),
+    ),
+    (
+        "1.2.99999999999999999999",
+        Err("error parsing version segment: strconv.ParseUint: parsing \"99999999999999999999\": value out of range"),
+    ),
     ("00000000000000000000000001.0.0", Ok(())),
     ("1.2.3-99999999999999999999", Ok(())),
     ("1.2.3-beta.01", Err("version segment starts with 0")),
@@ -129,23 +118,13 @@ fn helm_package_versions() {
 /// `helm lint` (helm v4.1.4): `version 'V' is not a valid SemVerV2` is StrictNewVersion failing.
 #[test]
 fn helm_lint_strict() {
-    for v in [
-        "1.2.3",
-        "1.2.3-0a",
-        "1.2.3-beta.1+b",
-        "1.2.3+01",
-        "1.2.3-x.-y",
-        "18446744073709551615.0.0",
-        "0.0.0",
-    ] {
+    for v in ["1.2.3", "1.2.3-0a", "1.2.3-beta.1+b", "1.2.3+01", "1.2.3-x.-y", "18446744073709551615.0.0", "0.0.0"] {
         check_strict(v, true);
     }
     for v in ["1.2.3-rc.1+build.01", "1.2.3+b"] {
         check_strict(v, true);
     }
-    for v in [
-        "1.2", "1", "v1.2.3", "01.2.3", "1.02.3", "1.2.03", "1-beta", "1.2-beta", "00.0.0",
-    ] {
+    for v in ["1.2", "1", "v1.2.3", "01.2.3", "1.02.3", "1.2.03", "1-beta", "1.2-beta", "00.0.0"] {
         check_strict(v, false);
     }
 }
@@ -165,20 +144,14 @@ fn helm_lint_display() {
 fn accessors() {
     let v = Version::parse("v1.2.3-beta.1+b.2").expect("valid");
     assert_eq!((v.major(), v.minor(), v.patch()), (1, 2, 3));
-    assert_eq!(
-        (v.prerelease(), v.metadata(), v.original()),
-        ("beta.1", "b.2", "v1.2.3-beta.1+b.2")
-    );
+    assert_eq!((v.prerelease(), v.metadata(), v.original()), ("beta.1", "b.2", "v1.2.3-beta.1+b.2"));
 }
 
 /// API invariant: `Hash` agrees with `Eq` (helm's sort ties `1.2.3` with `1.2.3+other`).
 #[test]
 fn metadata_is_ignored_by_eq_and_hash() {
     use std::collections::hash_map::DefaultHasher;
-    let (a, b) = (
-        Version::parse("1.2.3+a").expect("valid"),
-        Version::parse("01.2.3+b").expect("valid"),
-    );
+    let (a, b) = (Version::parse("1.2.3+a").expect("valid"), Version::parse("01.2.3+b").expect("valid"));
     let hash = |v: &Version| {
         let mut h = DefaultHasher::new();
         v.hash(&mut h);
@@ -191,12 +164,6 @@ fn metadata_is_ignored_by_eq_and_hash() {
 /// chartpack's own `code()` values.
 #[test]
 fn error_codes_are_stable() {
-    assert_eq!(
-        Version::parse("x").map_err(|e| e.code()),
-        Err("semver.invalid")
-    );
-    assert_eq!(
-        Version::parse("1.2.3-01").map_err(|e| e.code()),
-        Err("semver.segment_starts_zero")
-    );
+    assert_eq!(Version::parse("x").map_err(|e| e.code()), Err("semver.invalid"));
+    assert_eq!(Version::parse("1.2.3-01").map_err(|e| e.code()), Err("semver.segment_starts_zero"));
 }
