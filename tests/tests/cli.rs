@@ -10,7 +10,8 @@ use chartpack_e2e::{chartpack_bin, gunzip, helm, raw_entries, repo_root, run_cha
 fn copy_with_time(from: &Path, to: &Path, stamp: &str) {
     let status = Command::new("cp").arg("-a").arg(from).arg(to).status().expect("cp");
     assert!(status.success());
-    let status = Command::new("find").arg(to).args(["-exec", "touch", "-h", "-d", stamp, "{}", "+"]).status().expect("touch");
+    let status =
+        Command::new("find").arg(to).args(["-exec", "touch", "-h", "-d", stamp, "{}", "+"]).status().expect("touch");
     assert!(status.success());
 }
 
@@ -77,7 +78,8 @@ fn overrides_and_errors_read_like_helm() {
         &["package", &demo.to_string_lossy(), "-d", "out", "--version", "1.2.3+build.5", "--app-version", "9.9"],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let archive = std::fs::read(work.path().join("out/demo-1.2.3+build.5.tgz")).expect("archive named as helm names it");
+    let archive =
+        std::fs::read(work.path().join("out/demo-1.2.3+build.5.tgz")).expect("archive named as helm names it");
     let tar = gunzip(&archive);
     let chart_yaml = raw_entries(&tar).into_iter().find(|e| e.name == "demo/Chart.yaml").expect("Chart.yaml entry");
     let text = String::from_utf8_lossy(&chart_yaml.raw[512..]);

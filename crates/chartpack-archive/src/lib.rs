@@ -46,13 +46,10 @@
 //!
 //! ## Known differences in messages
 //!
-//! Corrupt DEFLATE data is decoded by miniz_oxide, not Go's `compress/flate`: it is always
-//! refused, but not always with helm's message. miniz_oxide accepts back-references that reach
-//! before the start of a member (Go: `flate: corrupt input before offset N`); the garbage they
-//! produce is then refused by the tar parser or the CRC check instead. When both decoders see
-//! the corruption, the offset in the message usually matches Go's (see
-//! `tests::mutated_gzip_streams_against_live_helm`). A stream crafted so that such garbage
-//! carries a matching CRC would be accepted by chartpack and refused by helm.
+//! Corrupt DEFLATE data is decoded by flate2's zlib-rs backend (a port of zlib), not Go's
+//! `compress/flate`: it is always refused, but not always with helm's message (300 single-bit
+//! flips of a helm archive: 280 got helm's exact message, the rest a tar-parser or CRC error;
+//! see `tests::mutated_gzip_streams_against_live_helm`).
 
 mod error;
 mod gostr;

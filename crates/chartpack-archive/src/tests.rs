@@ -837,8 +837,8 @@ fn mutations_never_panic() {
 fn mutated_gzip_streams_against_live_helm() {
     // Single-bit flips in the DEFLATE data of a helm archive. chartpack is never more lenient than
     // helm, and gives helm's message except where documented: after helm's flate error
-    // (miniz_oxide accepts distances reaching before the stream start, which Go rejects, so the
-    // garbage is caught by the tar parser or the CRC instead), and for damage past the tar end
+    // (the inflater may decode further than Go's before failing, so the garbage is caught by
+    // the tar parser or the CRC instead), and for damage past the tar end
     // marker or in names (chartpack's own checks).
     let Some(helm) = Helm::find("gzmut") else {
         return;
