@@ -472,3 +472,44 @@ mod tests {
         assert_eq!(kept, [".helmignore", "Chart.yaml", "templates/ok.yaml"]);
     }
 }
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+    use chartpack_archive::{gzip_helm, write_tar, TarEntry};
+
+    /// A chart archive `c<depth>` whose `charts/` holds the next level's archive.
+    fn nested_archive(depth: usize, levels: usize) -> Vec<u8> {
+        let name = format!("c{depth}");
+        let chart_yaml = format!("name: {name}\nversion: 1.0.0\n");
+        let inner = (depth + 1 < levels).then(|| nested_archive(depth + 1, levels));
+        let inner_path = format!("{name}/charts/c{}.tgz", depth + 1);
+        let chart_path = format!("{name}/Chart.yaml");
+        let mut entries = vec![TarEntry { path: &chart_path, data: chart_yaml.as_bytes(), mtime: 0 }];
+        if let Some(inner) = &inner {
+            entries.push(TarEntry { path: &inner_path, data: inner, mtime: 0 });
+        }
+        gzip_helm(&write_tar(&entries))
+    }
+
+    #[test]
+    fn nested_subchart_archives_load_within_limits() {
+        let chart = load_archive(&nested_archive(0, 5), "c0.tgz", &DEFAULT_LOAD_LIMITS).expect("loads");
+        assert_eq!(chart.dependencies[0].dependencies[0].name(), "c2");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let limits = LoadLimits { max_depth: 3, ..DEFAULT_LOAD_LIMITS };
+        let err = load_archive(&nested_archive(0, 6), "c0.tgz", &limits).expect_err("too deep");
+        assert_eq!(err.code(), "chart.nesting_too_deep");
+        assert!(err.to_string().ends_with("subchart archives are nested more than 3 levels deep"), "{err}");
+    }
+
+    #[test]
+    fn nested_expansion_budget_is_shared() {
+        let limits = LoadLimits { nested_bytes: 60, ..DEFAULT_LOAD_LIMITS };
+        let err = load_archive(&nested_archive(0, 4), "c0.tgz", &limits).expect_err("over budget");
+        assert_eq!(err.code(), "chart.expanded_too_large");
+    }
+}
