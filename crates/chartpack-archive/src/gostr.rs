@@ -37,7 +37,7 @@ pub(crate) fn path_split(path: &str) -> (&str, &str) {
 }
 
 /// Go's `path.Join`: joins the non-empty elements with `/` and cleans the result (`""` if all are empty).
-pub(crate) fn path_join(elems: &[&str]) -> String {
+pub fn path_join(elems: &[&str]) -> String {
     let non_empty: Vec<&str> = elems.iter().copied().filter(|e| !e.is_empty()).collect();
     if non_empty.is_empty() {
         return String::new();
@@ -45,43 +45,9 @@ pub(crate) fn path_join(elems: &[&str]) -> String {
     path_clean(&non_empty.join("/"))
 }
 
-/// Go's `strconv.Quote` (what `%q` prints for a string).
-///
-/// Printability of non-ASCII characters follows Go's `unicode.IsPrint` for the categories that
-/// matter in file names (controls, format characters, separators, private use); unassigned code
-/// points are treated as printable, where Go would escape them.
+/// Go's `%q`, as helm's messages quote names.
 pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_ascii() || go_is_print(c) => out.push(c),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Approximation of Go's `unicode.IsPrint` for non-ASCII characters.
-fn go_is_print(c: char) -> bool {
-    let u = c as u32;
-    !matches!(u,
-        0x80..=0xA0 | 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x1680 | 0x180E
-        | 0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x2064 | 0x2066..=0x206F | 0x3000 | 0xE000..=0xF8FF
-        | 0xFEFF | 0xFFF9..=0xFFFB | 0xFFFE..=0xFFFF | 0x110BD | 0x110CD | 0x13430..=0x1343F
-        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF | 0xF0000..=0x10FFFF)
+    chartpack_encoding::gofmt::quote(s)
 }
 
 #[cfg(test)]

@@ -63,6 +63,7 @@ mod write;
 mod tests;
 
 pub use error::{ArchiveError, EntryKind};
+pub use gostr::path_join;
 pub use gzip::gunzip;
 pub use read::{read_chart_archive, ArchiveFile, ReadArchive};
 pub use sniff::detect_content_type;

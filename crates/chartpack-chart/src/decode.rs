@@ -131,6 +131,48 @@ pub(crate) fn string_map(value: &Value, field: Field<'_>) -> Result<Option<Vec<(
     }
 }
 
+/// Decodes the members of a mapping into a Go struct with the given JSON field names:
+/// `set(index, value)` for each known field; an unknown key is skipped, or with `strict` is
+/// Go's `json: unknown field "x"` error.
+pub(crate) fn struct_fields(
+    pairs: &[(Value, Value)],
+    names: &[&str],
+    strict: bool,
+    mut set: impl FnMut(usize, &Value) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    for (key, v) in members(pairs) {
+        match field_index(names, &key) {
+            Some(index) => set(index, v)?,
+            None if strict => return Err(DecodeError(format!("json: unknown field \"{key}\""))),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Decodes a Go `[]*T` field: JSON null is an empty list, null items stay `None` (helm reports
+/// them), each mapping item is decoded by `item`.
+pub(crate) fn pointer_list<T>(
+    value: &Value,
+    field: Field<'_>,
+    go_item: &str,
+    mut item: impl FnMut(&[(Value, Value)]) -> Result<T, DecodeError>,
+) -> Result<Vec<Option<T>>, DecodeError> {
+    let items = match value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Seq(items) => items,
+        other => return Err(type_error(other, field, &format!("[]*{go_item}"))),
+    };
+    items
+        .iter()
+        .map(|v| match v {
+            Value::Null => Ok(None),
+            Value::Map(pairs) => item(pairs).map(Some),
+            other => Err(type_error(other, field, go_item)),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,13 +152,7 @@ impl Metadata {
                 )))
             }
         };
-        for (key, v) in decode::members(pairs) {
-            let Some(index) = decode::field_index(&METADATA_FIELDS, &key) else {
-                if strictness == Strictness::Strict {
-                    return Err(DecodeError(format!("json: unknown field \"{key}\"")));
-                }
-                continue;
-            };
+        decode::struct_fields(pairs, &METADATA_FIELDS, strictness == Strictness::Strict, |index, v| {
             let name = METADATA_FIELDS[index];
             let field = Field { go_struct: "Metadata", path: name };
             match name {
@@ -184,8 +178,8 @@ impl Metadata {
                 "dependencies" => self.dependencies = decode_dependencies(v, "Metadata", "dependencies", strictness)?,
                 _ => set(&mut self.chart_type, decode::string(v, field)?),
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Sanitises in place, as helm's `Validate` does on every load: Unicode spaces become
@@ -369,41 +363,20 @@ fn check_json_representable(value: &Value) -> Result<(), String> {
 
 fn decode_maintainers(value: &Value, strictness: Strictness) -> Result<Vec<Option<Maintainer>>, DecodeError> {
     let field = Field { go_struct: "Metadata", path: "maintainers" };
-    let items = match value {
-        Value::Null => return Ok(Vec::new()),
-        Value::Seq(items) => items,
-        other => return Err(decode::type_error(other, field, "[]*v2.Maintainer")),
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        let pairs = match item {
-            Value::Null => {
-                out.push(None);
-                continue;
-            }
-            Value::Map(pairs) => pairs,
-            other => return Err(decode::type_error(other, field, "v2.Maintainer")),
-        };
+    decode::pointer_list(value, field, "v2.Maintainer", |pairs| {
         let mut m = Maintainer::default();
-        for (key, v) in decode::members(pairs) {
-            let Some(index) = decode::field_index(&MAINTAINER_FIELDS, &key) else {
-                if strictness == Strictness::Strict {
-                    return Err(DecodeError(format!("json: unknown field \"{key}\"")));
-                }
-                continue;
-            };
+        decode::struct_fields(pairs, &MAINTAINER_FIELDS, strictness == Strictness::Strict, |index, v| {
             let path = format!("maintainers.{}", MAINTAINER_FIELDS[index]);
-            let f = Field { go_struct: "Maintainer", path: &path };
-            let s = decode::string(v, f)?;
+            let s = decode::string(v, Field { go_struct: "Maintainer", path: &path })?;
             match index {
                 0 => set(&mut m.name, s),
                 1 => set(&mut m.email, s),
                 _ => set(&mut m.url, s),
             }
-        }
-        out.push(Some(m));
-    }
-    Ok(out)
+            Ok(())
+        })?;
+        Ok(m)
+    })
 }
 
 /// Decodes a `dependencies` list (Chart.yaml, requirements.yaml, Chart.lock).
@@ -414,29 +387,9 @@ pub(crate) fn decode_dependencies(
     strictness: Strictness,
 ) -> Result<Vec<Option<Dependency>>, DecodeError> {
     let field = Field { go_struct: parent, path: parent_path };
-    let items = match value {
-        Value::Null => return Ok(Vec::new()),
-        Value::Seq(items) => items,
-        other => return Err(decode::type_error(other, field, "[]*v2.Dependency")),
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        let pairs = match item {
-            Value::Null => {
-                out.push(None);
-                continue;
-            }
-            Value::Map(pairs) => pairs,
-            other => return Err(decode::type_error(other, field, "v2.Dependency")),
-        };
+    decode::pointer_list(value, field, "v2.Dependency", |pairs| {
         let mut d = Dependency::default();
-        for (key, v) in decode::members(pairs) {
-            let Some(index) = decode::field_index(&DEPENDENCY_FIELDS, &key) else {
-                if strictness == Strictness::Strict {
-                    return Err(DecodeError(format!("json: unknown field \"{key}\"")));
-                }
-                continue;
-            };
+        decode::struct_fields(pairs, &DEPENDENCY_FIELDS, strictness == Strictness::Strict, |index, v| {
             let name = DEPENDENCY_FIELDS[index];
             let path = format!("{parent_path}.{name}");
             let f = Field { go_struct: "Dependency", path: &path };
@@ -459,34 +412,15 @@ pub(crate) fn decode_dependencies(
                 }
                 _ => set(&mut d.alias, decode::string(v, f)?),
             }
-        }
-        out.push(Some(d));
-    }
-    Ok(out)
+            Ok(())
+        })?;
+        Ok(d)
+    })
 }
 
 /// Go's `%q` for the strings helm quotes in its messages.
 pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            c if is_print(c) => out.push(c),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
+    chartpack_encoding::gofmt::quote(s)
 }
 
 /// Whether `name` equals Go's `filepath.Base(name)` (no separators, no trailing slash).
@@ -495,7 +429,7 @@ pub(crate) fn is_base_name(name: &str) -> bool {
 }
 
 fn sanitize_in_place(s: &mut String) {
-    if s.chars().all(|c| c == ' ' || (is_print(c) && !c.is_whitespace())) {
+    if s.chars().all(|c| c == ' ' || (chartpack_encoding::gofmt::is_print(c) && !c.is_whitespace())) {
         return;
     }
     *s = s
@@ -503,35 +437,13 @@ fn sanitize_in_place(s: &mut String) {
         .filter_map(|c| {
             if c.is_whitespace() {
                 Some(' ')
-            } else if is_print(c) {
+            } else if chartpack_encoding::gofmt::is_print(c) {
                 Some(c)
             } else {
                 None
             }
         })
         .collect();
-}
-
-/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and ASCII space.
-/// Approximated without Unicode tables: control (Cc), format (Cf), private-use (Co),
-/// non-characters and separators other than U+0020 are not printable; unassigned code
-/// points count as printable (Go says they are not).
-pub fn is_print(c: char) -> bool {
-    let u = c as u32;
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    let format = matches!(u,
-        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
-        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
-        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F);
-    let private = matches!(u, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
-    let nonchar = matches!(u, 0xFDD0..=0xFDEF) || (u & 0xFFFE) == 0xFFFE;
-    !(format || private || nonchar)
 }
 
 #[cfg(test)]

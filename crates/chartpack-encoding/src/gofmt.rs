@@ -293,6 +293,51 @@ pub(crate) fn parse_float_decimal(s: &str) -> Option<f64> {
     value.is_finite().then_some(value)
 }
 
+/// Go's `strconv.Quote` / `%q`: printable characters kept, the rest escaped as Go does.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if is_print(c) => out.push(c),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and ASCII space.
+/// Approximated without full Unicode tables: controls, format characters (Cf), separators
+/// other than U+0020, private use and non-characters are not printable; unassigned code points
+/// count as printable (Go says they are not).
+pub fn is_print(c: char) -> bool {
+    let u = c as u32;
+    if c.is_ascii() {
+        return (0x20..0x7f).contains(&u);
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    !matches!(u,
+        0xA0 | 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890..=0x891 | 0x8E2 | 0x1680 | 0x180E
+        | 0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x2064 | 0x2066..=0x206F | 0x3000 | 0xE000..=0xF8FF
+        | 0xFDD0..=0xFDEF | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF | 0xF0000..=0x10FFFF)
+        && (u & 0xFFFE) != 0xFFFE
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,5 +440,19 @@ mod tests {
         ] {
             assert_eq!(parse_float_decimal(s), want, "{s:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::*;
+
+    #[test]
+    fn quotes_like_go() {
+        assert_eq!(
+            quote("a\"b\\c\n\t\u{7}\u{1b}é\u{200b}\u{10ffff}"),
+            "\"a\\\"b\\\\c\\n\\t\\a\\x1bé\\u200b\\U0010ffff\""
+        );
+        assert!(is_print('é') && is_print(' ') && !is_print('\u{a0}') && !is_print('\u{feff}'));
     }
 }

@@ -2,7 +2,7 @@
 //! decompression) to helm v4's. Mirrors helm pkg/action/package.go and
 //! pkg/chart/v2/util/save.go (`writeTarContents`).
 
-use chartpack_archive::{gzip_helm, write_tar, TarEntry};
+use chartpack_archive::{gzip_helm, path_join, write_tar, TarEntry};
 use chartpack_chart::metadata::{API_V1, API_V2};
 use chartpack_chart::{check_declared_dependencies, Chart, Timestamp};
 use sha2::{Digest, Sha256};
@@ -116,27 +116,12 @@ fn collect_entries(
         out.push((format!("{base}/values.schema.json"), schema.data.clone(), entry_time(schema.modified, options)));
     }
     for f in chart.templates.iter().chain(&chart.files) {
-        out.push((join_clean(&base, &f.path), f.data.clone(), entry_time(f.modified, options)));
+        out.push((path_join(&[&base, &f.path]), f.data.clone(), entry_time(f.modified, options)));
     }
     for dep in &chart.dependencies {
         collect_entries(dep, &format!("{base}/charts"), options, out)?;
     }
     Ok(())
-}
-
-/// Go's `filepath.Join(base, name)`: joins and cleans (`a/./b` → `a/b`, `a//b` → `a/b`).
-fn join_clean(base: &str, name: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in base.split('/').chain(name.split('/')) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
 }
 
 /// Lower-case hex of bytes.
@@ -210,11 +195,5 @@ mod tests {
             package(chart, &PackageOptions::default()).map(|_| ()).map_err(|e| e.to_string()),
             Err("found in Chart.yaml, but missing in charts/ directory: a, b".to_owned())
         );
-    }
-
-    #[test]
-    fn go_path_join_cleans() {
-        assert_eq!(join_clean("demo", "templates/./a.yaml"), "demo/templates/a.yaml");
-        assert_eq!(join_clean("demo/charts/sub", "x"), "demo/charts/sub/x");
     }
 }
