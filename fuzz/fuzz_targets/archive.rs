@@ -6,5 +6,5 @@ use chartpack::chart::{load_archive, DEFAULT_LOAD_LIMITS};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let _ = load_archive(data, "fuzz.tgz", &DEFAULT_LOAD_LIMITS);
-    let _ = chartpack::expand_for_lint(data, "fuzz.tgz", &DEFAULT_LOAD_LIMITS);
+    let _ = chartpack::expand_for_lint(data, &DEFAULT_LOAD_LIMITS);
 });

@@ -62,13 +62,32 @@ fn corpus_archives_get_documented_outcomes() {
                 stderr.trim()
             ));
         }
+        // lint: helm's "Error unable to extract tarball" line, or the same findings.
+        let lint = run_chartpack(&corpus, &["lint", &rel]);
+        let expected_lint = std::fs::read_to_string(golden.join("lint.txt")).unwrap_or_default();
+        let refused = STRICTER.iter().any(|(n, _)| n == name);
+        if !refused && lint_lines(&String::from_utf8_lossy(&lint.stdout)) != lint_lines(&expected_lint) {
+            failures.push(format!(
+                "{name}: lint differs:\n--- helm\n{expected_lint}--- chartpack\n{}",
+                String::from_utf8_lossy(&lint.stdout)
+            ));
+        }
         // verify agrees with show on every archive.
         let verify = run_chartpack(work.path(), &["verify", &corpus.join(&rel).to_string_lossy()]);
-        let refused = STRICTER.iter().any(|(n, _)| n == name);
         if verify.status.success() != (helm_ok && !refused) {
             failures.push(format!("{name}: verify exit {} disagrees with show", verify.status));
         }
     }
     eprintln!("{} corpus archives checked, {} unexpected outcomes", names.len(), failures.len());
     assert!(failures.is_empty(), "unexpected outcomes:\n{}", failures.join("\n"));
+}
+
+/// The lint lines chartpack's rules cover: `Error …` lines and findings outside rendered
+/// templates (`templates/<file>`) and schema validation (see crates/chartpack-chart/src/lint.rs).
+fn lint_lines(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter(|l| l.starts_with("Error unable") || (l.starts_with('[') && !l.contains("] templates/")))
+        .map(str::to_owned)
+        .collect()
 }

@@ -65,7 +65,7 @@ mod tests;
 pub use error::{ArchiveError, EntryKind};
 pub use gostr::path_join;
 pub use gzip::gunzip;
-pub use read::{read_chart_archive, ArchiveFile, ReadArchive};
+pub use read::{read_archive_files, read_chart_archive, ArchiveFile, ReadArchive};
 pub use sniff::detect_content_type;
 pub use write::{gzip_helm, round_mtime, write_tar, TarEntry, HELM_GZIP_HEADER};
 

@@ -45,18 +45,25 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// [`Limits::stream_bytes`] of decompressed tar stream; it also checks the gzip trailers after
 /// the tar end marker, which helm never reads. See the crate docs for the table.
 pub fn read_chart_archive(bytes: &[u8], display_name: &str, limits: &Limits) -> Result<ReadArchive, ArchiveError> {
-    read_archive(bytes, display_name, limits).map_err(|err| match err {
+    read_archive(bytes, Some(display_name), limits).map_err(|err| match err {
         // helm's LoadFile names the file for this one error.
         ArchiveError::GzipHeader { name: None } => ArchiveError::GzipHeader { name: Some(display_name.to_owned()) },
         other => other,
     })
 }
 
-fn read_archive(bytes: &[u8], display_name: &str, limits: &Limits) -> Result<ReadArchive, ArchiveError> {
+/// Reads a chart archive like [`read_chart_archive`] but without helm's `EnsureArchive` sniff:
+/// helm's bare `LoadArchiveFiles`, which `helm lint` uses (through `chartutil.Expand`), so
+/// non-gzip input reads `gzip: invalid header` and empty input `EOF`.
+pub fn read_archive_files(bytes: &[u8], limits: &Limits) -> Result<ReadArchive, ArchiveError> {
+    read_archive(bytes, None, limits)
+}
+
+fn read_archive(bytes: &[u8], sniff_name: Option<&str>, limits: &Limits) -> Result<ReadArchive, ArchiveError> {
     if bytes.len() as u64 > limits.compressed_bytes {
         return Err(ArchiveError::CompressedTooLarge { size: bytes.len() as u64, limit: limits.compressed_bytes });
     }
-    if !bytes.starts_with(b"\x1f\x8b\x08") {
+    if let Some(display_name) = sniff_name.filter(|_| !bytes.starts_with(b"\x1f\x8b\x08")) {
         if display_name.ends_with(".yml") || display_name.ends_with(".yaml") {
             return Err(ArchiveError::YamlNotGzip { name: display_name.to_owned() });
         }

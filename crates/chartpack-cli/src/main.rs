@@ -180,7 +180,7 @@ fn lint_one(path: &str) -> (Vec<chartpack::chart::Diagnostic>, Option<String>) {
             Ok(b) => b,
             Err(e) => return (Vec::new(), Some(format!("unable to open tarball: open {path}: {}", io_text(&e)))),
         };
-        match chartpack::expand_for_lint(&bytes, path, &DEFAULT_LOAD_LIMITS) {
+        match chartpack::expand_for_lint(&bytes, &DEFAULT_LOAD_LIMITS) {
             Ok((name, tree)) => (tree, name),
             Err(e) => return (Vec::new(), Some(format!("unable to extract tarball: {e}"))),
         }

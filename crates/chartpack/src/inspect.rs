@@ -109,14 +109,11 @@ pub enum ExtractError {
     DotName(String),
 }
 
-/// Reads an archive as `helm lint` does before linting (chartutil.Expand): every file, BOMs
-/// stripped, and the chart name the files would be extracted under.
-pub fn expand_for_lint(
-    bytes: &[u8],
-    display_name: &str,
-    limits: &LoadLimits,
-) -> Result<(String, SourceTree), ExtractError> {
-    let archive = chartpack_archive::read_chart_archive(bytes, display_name, &limits.archive)?;
+/// Reads an archive as `helm lint` does before linting (chartutil.Expand, which skips the
+/// content sniff): every file, BOMs stripped, and the chart name the files would be extracted
+/// under.
+pub fn expand_for_lint(bytes: &[u8], limits: &LoadLimits) -> Result<(String, SourceTree), ExtractError> {
+    let archive = chartpack_archive::read_archive_files(bytes, &limits.archive)?;
     let mut name = String::new();
     let mut files = Vec::with_capacity(archive.files.len());
     for f in archive.files {
