@@ -1,7 +1,7 @@
 //! Building a [`Chart`] from files given as values. Mirrors helm pkg/chart/v2/loader/load.go
 //! (`LoadFiles`) and the directory loader's `.helmignore` handling.
 
-use chartpack_archive::{read_chart_archive, ArchiveError, Limits};
+use chartpack_archive::{read_archive_files, read_chart_archive, ArchiveError, Limits};
 
 use crate::ignore::{IgnoreError, IgnoreRules, HELMIGNORE};
 use crate::lock::Lock;
@@ -183,7 +183,13 @@ fn load_archive_nested(
     depth: usize,
     budget: &mut u64,
 ) -> Result<Chart, LoadError> {
-    let archive = read_chart_archive(bytes, display_name, &limits.archive)?;
+    // Only a top-level archive goes through helm's content sniff (LoadFile); subchart archives
+    // are read with LoadArchive directly.
+    let archive = if depth == 0 {
+        read_chart_archive(bytes, display_name, &limits.archive)?
+    } else {
+        read_archive_files(bytes, &limits.archive)?
+    };
     let expanded: u64 = archive.files.iter().map(|f| f.data.len() as u64).sum();
     if depth > 0 {
         *budget = budget.checked_sub(expanded).ok_or(LoadError::ExpandedTooLarge { limit: limits.nested_bytes })?;
