@@ -100,10 +100,15 @@ impl Walker {
         let link = fs::symlink_metadata(path).map_err(|e| self.error(rel, format!("lstat {}: {e}", path.display())))?;
         let meta = if link.file_type().is_symlink() {
             fs::metadata(path).map_err(|e| {
-                let target = fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+                let missing = first_missing_component(path).unwrap_or_else(|| path.to_path_buf());
                 self.error(
                     rel,
-                    format!("error evaluating symlink {}: lstat {}: {}", path.display(), target, io_text(&e)),
+                    format!(
+                        "error evaluating symlink {}: lstat {}: {}",
+                        path.display(),
+                        missing.display(),
+                        io_text(&e)
+                    ),
                 )
             })?
         } else {
@@ -168,6 +173,29 @@ impl Walker {
         self.files.push(ChartFile { path: rel.to_owned(), data, modified });
         Ok(())
     }
+}
+
+/// The path Go's `filepath.EvalSymlinks` names when a link cannot be resolved: the link's
+/// target made absolute and cleaned, cut at its first component that does not exist.
+fn first_missing_component(link: &Path) -> Option<PathBuf> {
+    let target = fs::read_link(link).ok()?;
+    let joined = if target.is_absolute() { target } else { link.parent()?.join(target) };
+    let mut cleaned = PathBuf::from("/");
+    for component in joined.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                cleaned.pop();
+            }
+            std::path::Component::Normal(part) => {
+                cleaned.push(part);
+                if fs::symlink_metadata(&cleaned).is_err() {
+                    return Some(cleaned);
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(cleaned)
 }
 
 /// Go's wording for the common I/O errors.
