@@ -101,18 +101,18 @@ fn chartfile_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     if input.chart_yaml_is_dir {
         push(out, Severity::Error, P, "should be a file, not a directory");
     }
-    let text = String::from_utf8_lossy(input.chart_yaml.unwrap_or_default());
-    let chart = match Metadata::parse(&text, Strictness::Lenient) {
+    let text = input.chart_yaml.unwrap_or_default();
+    let chart = match Metadata::parse(text, Strictness::Lenient) {
         Ok(m) => m,
         Err(e) => {
             push(out, Severity::Error, P, format!("unable to parse YAML\n\t{e}"));
             return;
         }
     };
-    if let Err(e) = Metadata::parse(&text, Strictness::Strict) {
+    if let Err(e) = Metadata::parse(text, Strictness::Strict) {
         push(out, Severity::Warning, P, format!("failed to strictly parse chart metadata file\n\t{e}"));
     }
-    let untyped = yaml::parse(&text).ok();
+    let untyped = yaml::parse_bytes(text).ok();
     if chart.name.is_empty() {
         push(out, Severity::Error, P, "name is required");
     } else if chart.name.contains('/') {
@@ -292,7 +292,7 @@ fn values_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
         push(out, Severity::Info, P, "file does not exist");
         return;
     };
-    if let Err(e) = check_values_for_lint(&String::from_utf8_lossy(values)) {
+    if let Err(e) = check_values_for_lint(values) {
         push(out, Severity::Error, P, format!("unable to parse YAML: {e}"));
     }
 }

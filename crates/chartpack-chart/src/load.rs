@@ -226,7 +226,7 @@ fn load_files_nested(
     let mut modified = Timestamp::default();
     for f in files.iter().filter(|f| f.path == "Chart.yaml") {
         let m = metadata.get_or_insert_with(Metadata::default);
-        m.merge_yaml(&String::from_utf8_lossy(&f.data), Strictness::Lenient)
+        m.merge_yaml(&f.data, Strictness::Lenient)
             .map_err(|message| LoadError::BadFile { file: "Chart.yaml", message })?;
         if m.api_version.is_empty() {
             m.api_version = API_V1.to_owned();
@@ -252,7 +252,7 @@ fn load_files_nested(
             "Chart.yaml" => {}
             "Chart.lock" => chart.lock = Some(parse_lock(&f, "Chart.lock")?),
             "values.yaml" => {
-                check_values_documents(&String::from_utf8_lossy(&f.data))
+                check_values_documents(&f.data)
                     .map_err(|message| LoadError::BadFile { file: "values.yaml", message })?;
                 chart.values = Some(f);
             }
@@ -262,7 +262,7 @@ fn load_files_nested(
                 if m.api_version != API_V1 {
                     chart.notices.push("Warning: Dependencies are handled in Chart.yaml since apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.".to_owned());
                 }
-                m.merge_yaml(&String::from_utf8_lossy(&f.data), Strictness::Lenient)
+                m.merge_yaml(&f.data, Strictness::Lenient)
                     .map_err(|message| LoadError::BadFile { file: "requirements.yaml", message })?;
                 if m.api_version == API_V1 {
                     chart.files.push(f);
@@ -340,7 +340,7 @@ fn load_files_nested(
 }
 
 fn parse_lock(f: &ChartFile, file: &'static str) -> Result<Lock, LoadError> {
-    Lock::parse(&String::from_utf8_lossy(&f.data)).map_err(|message| LoadError::BadFile { file, message })
+    Lock::parse(&f.data).map_err(|message| LoadError::BadFile { file, message })
 }
 
 /// Go's `filepath.Ext`: the suffix from the last `.` of the last path element.
@@ -461,6 +461,24 @@ mod tests {
         check_error(
             vec![file("Chart.yaml", "name: p\nversion: 1.0.0\n"), file("values.yaml", "str\n")],
             "cannot load values.yaml: cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}",
+        );
+    }
+
+    // helm v4.1.4 `helm show chart` on directories with these bytes says exactly this.
+    #[test]
+    fn invalid_utf8_is_refused_like_helm() {
+        let raw = |path: &str, data: &[u8]| ChartFile {
+            path: path.to_owned(),
+            data: data.to_vec(),
+            modified: Timestamp::from_secs(1),
+        };
+        check_error(
+            vec![raw("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 1.0.0\ndescription: caf\xe9\n")],
+            "cannot load Chart.yaml: error converting YAML to JSON: yaml: incomplete UTF-8 octet sequence",
+        );
+        check_error(
+            vec![raw("Chart.yaml", b"apiVersion: v2\nname: c\nversion: 1.0.0\n"), raw("values.yaml", b"a: caf\xe9 x\n")],
+            "cannot load values.yaml: cannot unmarshal yaml document: error converting YAML to JSON: yaml: invalid trailing UTF-8 octet",
         );
     }
 

@@ -22,8 +22,8 @@ pub struct Lock {
 
 impl Lock {
     /// Parses a lock file as helm's `yaml.Unmarshal(data, &Lock)`; errors carry helm's wording.
-    pub fn parse(text: &str) -> Result<Lock, String> {
-        let value = yaml::parse(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    pub fn parse(text: &[u8]) -> Result<Lock, String> {
+        let value = yaml::parse_bytes(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
         Lock::from_value(&value).map_err(|e| format!("error unmarshaling JSON: while decoding JSON: {e}"))
     }
 
@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn round_trips_helms_lock() {
         let text = "dependencies:\n- name: mychart\n  repository: http://127.0.0.1:18080/\n  version: 0.1.0\ndigest: sha256:abc\ngenerated: \"2026-11-24T13:02:15.82018192Z\"\n";
-        let lock = Lock::parse(text).expect("parses");
+        let lock = Lock::parse(text.as_bytes()).expect("parses");
         assert_eq!(lock.to_yaml().as_deref(), Ok(text));
     }
 }

@@ -127,7 +127,7 @@ fn set<T>(slot: &mut T, value: Option<T>) {
 impl Metadata {
     /// Parses `Chart.yaml` text as helm's `yaml.Unmarshal(data, &Metadata)`.
     /// The error text is helm's (`error converting YAML to JSON: …`, `error unmarshaling JSON: …`).
-    pub fn parse(text: &str, strictness: Strictness) -> Result<Metadata, String> {
+    pub fn parse(text: &[u8], strictness: Strictness) -> Result<Metadata, String> {
         let mut metadata = Metadata::default();
         metadata.merge_yaml(text, strictness)?;
         Ok(metadata)
@@ -135,8 +135,8 @@ impl Metadata {
 
     /// Decodes YAML text into this value, overwriting only the fields present, as Go's
     /// `json.Unmarshal` into an existing struct does (helm relies on it for requirements.yaml).
-    pub fn merge_yaml(&mut self, text: &str, strictness: Strictness) -> Result<(), String> {
-        let value = yaml::parse(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    pub fn merge_yaml(&mut self, text: &[u8], strictness: Strictness) -> Result<(), String> {
+        let value = yaml::parse_bytes(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
         check_json_representable(&value).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
         self.merge_value(&value, strictness).map_err(|e| format!("error unmarshaling JSON: while decoding JSON: {e}"))
     }
@@ -452,7 +452,7 @@ mod tests {
 
     #[track_caller]
     fn check_yaml(chart_yaml: &str, packaged: &str) {
-        let mut m = Metadata::parse(chart_yaml, Strictness::Lenient).expect("parses");
+        let mut m = Metadata::parse(chart_yaml.as_bytes(), Strictness::Lenient).expect("parses");
         m.sanitize();
         assert_eq!(m.to_yaml().as_deref(), Ok(packaged), "Chart.yaml {chart_yaml:?}");
     }
@@ -469,8 +469,11 @@ mod tests {
     // helm-behaviour.md §3.2 (verified): YAML 1.1 scalars into string fields.
     #[test]
     fn yaml11_scalars_become_strings() {
-        let m = Metadata::parse("name: y\nversion: 1.10\nappVersion: 0x1F\ndescription: 017\n", Strictness::Lenient)
-            .expect("parses");
+        let m = Metadata::parse(
+            "name: y\nversion: 1.10\nappVersion: 0x1F\ndescription: 017\n".as_bytes(),
+            Strictness::Lenient,
+        )
+        .expect("parses");
         assert_eq!(m.name, "true");
         assert_eq!(m.version, "1.1");
         assert_eq!(m.app_version, "31");
@@ -479,10 +482,11 @@ mod tests {
 
     #[test]
     fn keys_are_case_insensitive_and_unknown_keys_ignored_or_refused() {
-        let m = Metadata::parse("NAME: a\nVersion: 1.0.0\nengine: gotpl\n", Strictness::Lenient).expect("parses");
+        let m = Metadata::parse("NAME: a\nVersion: 1.0.0\nengine: gotpl\n".as_bytes(), Strictness::Lenient)
+            .expect("parses");
         assert_eq!((m.name.as_str(), m.version.as_str()), ("a", "1.0.0"));
         assert_eq!(
-            Metadata::parse("name: a\nengine: gotpl\n", Strictness::Strict),
+            Metadata::parse("name: a\nengine: gotpl\n".as_bytes(), Strictness::Strict),
             Err("error unmarshaling JSON: while decoding JSON: json: unknown field \"engine\"".to_owned())
         );
     }
@@ -490,14 +494,14 @@ mod tests {
     #[test]
     fn type_errors_read_like_go() {
         assert_eq!(
-            Metadata::parse("name: [a]\n", Strictness::Lenient),
+            Metadata::parse("name: [a]\n".as_bytes(), Strictness::Lenient),
             Err("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field Metadata.name of type string".to_owned())
         );
     }
 
     #[track_caller]
     fn check_validate(chart_yaml: &str, expected: Result<(), &str>) {
-        let mut m = Metadata::parse(chart_yaml, Strictness::Lenient).expect("parses");
+        let mut m = Metadata::parse(chart_yaml.as_bytes(), Strictness::Lenient).expect("parses");
         if m.api_version.is_empty() {
             m.api_version = API_V1.to_owned();
         }
@@ -539,8 +543,11 @@ mod tests {
     // helm v4.1.4: `helm show chart` says "Error: yaml: control characters are not allowed".
     #[test]
     fn unwritable_annotations_are_an_error() {
-        let m = Metadata::parse("name: a\nversion: 1.0.0\nannotations:\n  \"a\\uFFFEb\": x\n", Strictness::Lenient)
-            .expect("parses");
+        let m = Metadata::parse(
+            "name: a\nversion: 1.0.0\nannotations:\n  \"a\\uFFFEb\": x\n".as_bytes(),
+            Strictness::Lenient,
+        )
+        .expect("parses");
         assert_eq!(m.to_yaml().map_err(|e| e.to_string()), Err("yaml: control characters are not allowed".to_owned()));
     }
 

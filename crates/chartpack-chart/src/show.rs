@@ -17,42 +17,42 @@ pub enum ShowPart {
     All,
 }
 
-/// The exact text `helm show <part>` prints for the chart; fails, as helm does, when the
+/// The exact bytes `helm show <part>` prints for the chart; fails, as helm does, when the
 /// metadata cannot be written as YAML.
-pub fn show(chart: &Chart, part: ShowPart) -> Result<String, chartpack_encoding::yaml::EmitError> {
+pub fn show(chart: &Chart, part: ShowPart) -> Result<Vec<u8>, chartpack_encoding::yaml::EmitError> {
     // helm marshals the metadata first, whatever part is asked for.
     let metadata = chart.metadata.to_yaml()?;
     let all = part == ShowPart::All;
-    let mut out = String::new();
+    let mut out: Vec<u8> = Vec::new();
     if part == ShowPart::Chart || all {
-        out.push_str(&metadata);
-        out.push('\n');
+        out.extend_from_slice(metadata.as_bytes());
+        out.push(b'\n');
     }
     if part == ShowPart::Values || all {
         if let Some(values) = &chart.values {
             if all {
-                out.push_str("---\n");
+                out.extend_from_slice(b"---\n");
             }
-            out.push_str(&String::from_utf8_lossy(&values.data));
-            out.push('\n');
+            out.extend_from_slice(&values.data);
+            out.push(b'\n');
         }
     }
     if part == ShowPart::Readme || all {
         if let Some(readme) = chart.readme() {
             if all {
-                out.push_str("---\n");
+                out.extend_from_slice(b"---\n");
             }
-            out.push_str(&String::from_utf8_lossy(&readme.data));
-            out.push('\n');
+            out.extend_from_slice(&readme.data);
+            out.push(b'\n');
         }
     }
     if part == ShowPart::Crds || all {
         for crd in chart.crd_files() {
             if !crd.data.starts_with(b"---") {
-                out.push_str("---\n");
+                out.extend_from_slice(b"---\n");
             }
-            out.push_str(&String::from_utf8_lossy(&crd.data));
-            out.push('\n');
+            out.extend_from_slice(&crd.data);
+            out.push(b'\n');
         }
     }
     Ok(out)

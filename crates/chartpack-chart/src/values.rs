@@ -8,7 +8,7 @@ use crate::decode::json_kind;
 /// Checks `values.yaml` as helm's loader does: split into YAML documents on `---` lines
 /// (k8s YAMLReader), each must be a mapping or empty. Errors carry helm's wording without
 /// the `cannot load values.yaml: ` prefix.
-pub fn check_values_documents(text: &str) -> Result<(), String> {
+pub fn check_values_documents(text: &[u8]) -> Result<(), String> {
     for document in split_documents(text) {
         check_map_document(document, "map[string]interface {}")
             .map_err(|e| format!("cannot unmarshal yaml document: {e}"))?;
@@ -17,12 +17,12 @@ pub fn check_values_documents(text: &str) -> Result<(), String> {
 }
 
 /// `helm lint`'s parse of `values.yaml` (one document into `common.Values`).
-pub fn check_values_for_lint(text: &str) -> Result<(), String> {
+pub fn check_values_for_lint(text: &[u8]) -> Result<(), String> {
     check_map_document(text, "common.Values")
 }
 
-fn check_map_document(text: &str, go_type: &str) -> Result<(), String> {
-    let value = yaml::parse(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+fn check_map_document(text: &[u8], go_type: &str) -> Result<(), String> {
+    let value = yaml::parse_bytes(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     yaml::to_json(&value).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     match value {
         Value::Null | Value::Map(_) => Ok(()),
@@ -35,16 +35,15 @@ fn check_map_document(text: &str, go_type: &str) -> Result<(), String> {
 
 /// Splits a stream like k8s.io/apimachinery's YAMLReader: a line starting with `---`
 /// followed only by spaces or a `#` comment separates documents.
-fn split_documents(text: &str) -> Vec<&str> {
+fn split_documents(text: &[u8]) -> Vec<&[u8]> {
     let mut documents = Vec::new();
     let mut start = 0;
     let mut line_start = 0;
     while line_start < text.len() {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
-        let line = &text[line_start..line_end];
-        if let Some(rest) = line.strip_prefix("---") {
-            let rest = rest.trim();
-            if rest.is_empty() || rest.starts_with('#') {
+        let line_end = text[line_start..].iter().position(|b| *b == b'\n').map_or(text.len(), |i| line_start + i + 1);
+        if let Some(rest) = text[line_start..line_end].strip_prefix(b"---") {
+            let rest = rest.trim_ascii();
+            if rest.is_empty() || rest.starts_with(b"#") {
                 documents.push(&text[start..line_start]);
                 start = line_end;
             }
@@ -52,7 +51,7 @@ fn split_documents(text: &str) -> Vec<&str> {
         line_start = line_end;
     }
     documents.push(&text[start..]);
-    documents.retain(|d| !d.trim().is_empty());
+    documents.retain(|d| !d.trim_ascii().is_empty());
     documents
 }
 
@@ -64,23 +63,21 @@ mod tests {
     #[test]
     fn scalar_values_file_is_refused_like_helm() {
         assert_eq!(
-            check_values_documents("just a string\n"),
+            check_values_documents("just a string\n".as_bytes()),
             Err("cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}".to_owned())
         );
         assert_eq!(
-            check_values_for_lint("just a string\n"),
+            check_values_for_lint("just a string\n".as_bytes()),
             Err("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type common.Values".to_owned())
         );
     }
 
     #[test]
     fn documents_split_on_separator_lines() {
-        assert_eq!(
-            split_documents("a: 1\n---\nb: 2\n--- # c\nc: 3\n---x: 1\n"),
-            vec!["a: 1\n", "b: 2\n", "c: 3\n---x: 1\n"]
-        );
-        assert!(check_values_documents("a: 1\n---\n- x\n").is_err());
-        assert!(check_values_documents("").is_ok());
-        assert!(check_values_documents("# only a comment\n").is_ok());
+        let docs: Vec<&[u8]> = vec![b"a: 1\n", b"b: 2\n", b"c: 3\n---x: 1\n"];
+        assert_eq!(split_documents(b"a: 1\n---\nb: 2\n--- # c\nc: 3\n---x: 1\n"), docs);
+        assert!(check_values_documents("a: 1\n---\n- x\n".as_bytes()).is_err());
+        assert!(check_values_documents("".as_bytes()).is_ok());
+        assert!(check_values_documents("# only a comment\n".as_bytes()).is_ok());
     }
 }

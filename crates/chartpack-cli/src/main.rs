@@ -252,7 +252,8 @@ fn cmd_show(argv: &[String]) -> Result<(), String> {
         let bytes = std::fs::read(target).map_err(|e| format!("open {target}: {}", io_text(&e)))?;
         load_archive(&bytes, target, &DEFAULT_LOAD_LIMITS).map_err(|e| e.to_string())?
     };
-    print!("{}", show(&chart, part).map_err(|e| e.to_string())?);
+    let bytes = show(&chart, part).map_err(|e| e.to_string())?;
+    std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())?;
     Ok(())
 }
 

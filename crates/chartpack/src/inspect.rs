@@ -122,9 +122,8 @@ pub fn expand_for_lint(bytes: &[u8], limits: &LoadLimits) -> Result<(String, Sou
             data.drain(..3);
         }
         if f.path == "Chart.yaml" {
-            let m =
-                chartpack_chart::Metadata::parse(&String::from_utf8_lossy(&data), chartpack_chart::Strictness::Lenient)
-                    .map_err(ExtractError::ChartYaml)?;
+            let m = chartpack_chart::Metadata::parse(&data, chartpack_chart::Strictness::Lenient)
+                .map_err(ExtractError::ChartYaml)?;
             name = m.name;
         }
         files.push(ChartFile { path: f.path, data, modified: Timestamp::from_secs(f.mtime) });
