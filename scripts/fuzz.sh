@@ -7,15 +7,21 @@ cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 corpus="${CHARTPACK_CORPUS:-$(cd .. && pwd)/shared/corpus}"
 work="${TMPDIR:-/tmp}/chartpack-fuzz"
-rm -rf "$work"; mkdir -p "$work/archive" "$work/chart_yaml"
+rm -rf "$work"; mkdir -p "$work/archive" "$work/chart_yaml" "$work/schema"
 cp fuzz/seeds/archive/* "$work/archive/" 2>/dev/null || true
 cp fuzz/seeds/chart_yaml/* "$work/chart_yaml/" 2>/dev/null || true
+cp fuzz/seeds/schema/* "$work/schema/" 2>/dev/null || true
 if [ -d "$corpus/archives" ]; then
   find "$corpus/archives" -maxdepth 1 -type f -size -64k -exec cp {} "$work/archive/" \;
   i=0; for f in "$corpus"/charts/*/Chart.yaml; do i=$((i+1)); cp "$f" "$work/chart_yaml/corpus-$i.yaml"; done
+  # schema seeds: each corpus schema, a NUL, then its chart's values.yaml
+  i=0; for f in "$corpus"/charts/*/values.schema.json; do
+    i=$((i+1)); d=$(dirname "$f"); [ "$(stat -c %s "$f")" -lt 60000 ] || continue
+    { cat "$f"; printf '\0'; cat "$d/values.yaml" 2>/dev/null; } > "$work/schema/corpus-$i"
+  done
 fi
 export RUSTC_BOOTSTRAP=1
-for target in archive chart_yaml; do
+for target in archive chart_yaml schema; do
   echo "fuzzing $target for ${seconds}s" >&2
   status=0
   cargo fuzz run --sanitizer none "$target" "$work/$target" -- \

@@ -127,18 +127,23 @@ fn check_archives_render_alike(helm: &Path, work: &Path, helm_tgz: &str, ours_tg
 }
 
 /// The lint families chartpack implements (see crates/chartpack-chart/src/lint.rs); helm's
-/// findings outside them (rendered templates, JSON schema) are left out of the comparison.
+/// findings about rendered templates are left out of the comparison.
 fn comparable_findings(lint_output: &str) -> Vec<String> {
+    // A finding starts with "[SEV]"; every following line up to the next finding or the
+    // summary belongs to it (multi-line messages: load errors, schema violations).
     let mut findings: Vec<String> = Vec::new();
     for line in lint_output.lines() {
         if line.starts_with('[') {
             findings.push(line.to_owned());
-        } else if line.starts_with('\t') {
-            if let Some(last) = findings.last_mut() {
-                last.push('\n');
-                last.push_str(line);
-            }
+        } else if line.starts_with("==> ") || line.contains(" chart(s) linted, ") {
+            continue;
+        } else if let Some(last) = findings.last_mut() {
+            last.push('\n');
+            last.push_str(line);
         }
+    }
+    for f in &mut findings {
+        f.truncate(f.trim_end().len());
     }
     let load_failed = findings.iter().any(|f| f.starts_with("[ERROR] : unable to load chart"));
     findings
@@ -147,8 +152,11 @@ fn comparable_findings(lint_output: &str) -> Vec<String> {
             let path = f.split_once("] ").map(|x| x.1).unwrap_or_default();
             let path = path.split(": ").next().unwrap_or_default();
             match path {
-                "templates/" => f.contains("directory does not exist") || load_failed,
-                "values.yaml" => !f.contains(": - at '"),
+                "templates/" => {
+                    f.contains("directory does not exist")
+                        || f.contains("values don't meet the specifications of the schema(s)")
+                        || load_failed
+                }
                 p if p.starts_with("templates/") => false,
                 _ => true,
             }

@@ -2,8 +2,9 @@
 //! directory, dependencies and CRDs. Mirrors helm pkg/chart/v2/lint/rules (chartfile.go,
 //! values.go, the first steps of template.go, dependencies.go, crds.go).
 //!
-//! Not covered yet: rendering templates (and the per-template checks that follow it) and
-//! JSON-schema validation of values.
+//! Not covered yet: rendering templates (and the per-template checks that follow it), and the
+//! templates rule's schema validation of coalesced values with subcharts (the values rule's
+//! validation of `values.yaml` against `values.schema.json` is covered).
 
 use chartpack_encoding::yaml::{self, Value};
 
@@ -73,6 +74,8 @@ pub struct LintInput<'a> {
     pub chart_yaml_is_dir: bool,
     /// Raw `values.yaml`, if present.
     pub values_yaml: Option<&'a [u8]>,
+    /// Raw `values.schema.json`, if present.
+    pub values_schema: Option<&'a [u8]>,
     /// State of `templates/`.
     pub templates_dir: DirState,
     /// State of `crds/`.
@@ -294,6 +297,52 @@ fn values_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     };
     if let Err(e) = check_values_for_lint(values) {
         push(out, Severity::Error, P, format!("unable to parse YAML: {e}"));
+        return;
+    }
+    if let Some(problem) = input.values_schema.and_then(|schema| schema_problem(values, schema)) {
+        push(out, Severity::Error, P, problem);
+    }
+}
+
+/// helm's `ValidateAgainstSingleSchema` of the raw values.yaml: `None` when valid or when the
+/// schema file is empty; otherwise helm's text (validation failures end with a newline, as
+/// helm's `JSONSchemaValidationError` adds one).
+fn schema_problem(values: &[u8], schema: &[u8]) -> Option<String> {
+    let instance = yaml::parse_bytes(values).ok().and_then(|v| yaml::to_json(&v).ok())?;
+    let instance = match instance {
+        chartpack_encoding::json::Value::Null => chartpack_encoding::json::Value::Object(Vec::new()),
+        other => other,
+    };
+    match validate_against(schema, &instance)? {
+        SchemaOutcome::Invalid(errors) => Some(format!("{errors}\n")),
+        SchemaOutcome::Unusable(text) => Some(text),
+    }
+}
+
+/// Why values failed a schema: violations, or a schema that could not be used at all.
+enum SchemaOutcome {
+    Invalid(chartpack_schema::ValidationErrors),
+    Unusable(String),
+}
+
+/// Parses, compiles and applies a `values.schema.json`; `None` when the values pass or the
+/// schema file is empty (helm skips empty schemas).
+fn validate_against(schema: &[u8], values: &chartpack_encoding::json::Value) -> Option<SchemaOutcome> {
+    if schema.is_empty() {
+        return None;
+    }
+    let schema = match chartpack_encoding::json::parse(schema) {
+        Ok(schema) => schema,
+        Err(e) => return Some(SchemaOutcome::Unusable(e.to_string())),
+    };
+    let compiled = match chartpack_schema::compile(&schema) {
+        Ok(compiled) => compiled,
+        Err(e) => return Some(SchemaOutcome::Unusable(e.to_string())),
+    };
+    match compiled.validate(values) {
+        Ok(()) => None,
+        Err(chartpack_schema::ValidateError::Invalid(errors)) => Some(SchemaOutcome::Invalid(errors)),
+        Err(other) => Some(SchemaOutcome::Unusable(other.to_string())),
     }
 }
 
@@ -302,12 +351,46 @@ fn templates_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
     match input.templates_dir {
         DirState::Missing => push(out, Severity::Warning, P, "directory does not exist"),
         DirState::NotDirectory => push(out, Severity::Error, P, "not a directory"),
-        DirState::Directory => {
-            if let Err(e) = input.loaded {
-                push(out, Severity::Error, P, e.to_string());
+        DirState::Directory => match input.loaded {
+            Err(e) => push(out, Severity::Error, P, e.to_string()),
+            Ok(chart) => {
+                if let Some(problem) = render_values_schema_problem(chart) {
+                    push(
+                        out,
+                        Severity::Error,
+                        P,
+                        format!("values don't meet the specifications of the schema(s) in the following chart(s):\n{problem}"),
+                    );
+                }
             }
-        }
+        },
     }
+}
+
+/// helm's schema check of the values it would render with (`ToRenderValuesWithSchemaValidation`
+/// after `CoalesceValues`): for a chart without subcharts, `values.yaml` as loaded with its
+/// top-level `null` members removed. Charts with subcharts need helm's full coalescing and
+/// condition processing, which chartpack does not do yet: they are not checked here.
+fn render_values_schema_problem(chart: &Chart) -> Option<String> {
+    let schema = chart.schema.as_ref().filter(|s| !s.data.is_empty())?;
+    if !chart.dependencies.is_empty() {
+        return None;
+    }
+    let values = match &chart.values {
+        Some(file) => crate::values::load_values(&file.data).ok()?,
+        None => chartpack_encoding::json::Value::Object(Vec::new()),
+    };
+    let values = match values {
+        chartpack_encoding::json::Value::Object(members) => chartpack_encoding::json::Value::Object(
+            members.into_iter().filter(|(_, v)| *v != chartpack_encoding::json::Value::Null).collect(),
+        ),
+        other => other,
+    };
+    let problem = match validate_against(&schema.data, &values)? {
+        SchemaOutcome::Invalid(errors) => format!("{errors}\n"),
+        SchemaOutcome::Unusable(text) => text,
+    };
+    Some(format!("{}:\n{problem}", chart.name()))
 }
 
 fn dependency_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {

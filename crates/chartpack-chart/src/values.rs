@@ -1,6 +1,7 @@
 //! `values.yaml` checks as helm does them: multi-document load (`LoadValues`) and the
 //! single-document read used by `helm lint` (`ReadValues`).
 
+use chartpack_encoding::json::Value as Json;
 use chartpack_encoding::yaml::{self, Value};
 
 use crate::decode::json_kind;
@@ -14,6 +15,33 @@ pub fn check_values_documents(text: &[u8]) -> Result<(), String> {
             .map_err(|e| format!("cannot unmarshal yaml document: {e}"))?;
     }
     Ok(())
+}
+
+/// The values helm's loader computes from `values.yaml` (`LoadValues`): every document parsed
+/// and merged into one JSON object (later documents win, nested mappings merge).
+pub fn load_values(text: &[u8]) -> Result<Json, String> {
+    let mut merged: Vec<(String, Json)> = Vec::new();
+    for document in split_documents(text) {
+        check_map_document(document, "map[string]interface {}")
+            .map_err(|e| format!("cannot unmarshal yaml document: {e}"))?;
+        if let Ok(Json::Object(members)) =
+            yaml::parse_bytes(document).map(|v| yaml::to_json(&v)).unwrap_or(Ok(Json::Null))
+        {
+            merge_maps(&mut merged, members);
+        }
+    }
+    Ok(Json::Object(merged))
+}
+
+/// helm's `MergeMaps`: `b` over `a`, recursing where both sides hold mappings.
+fn merge_maps(a: &mut Vec<(String, Json)>, b: Vec<(String, Json)>) {
+    for (key, value) in b {
+        match (a.iter_mut().find(|(k, _)| *k == key), value) {
+            (Some((_, Json::Object(existing))), Json::Object(incoming)) => merge_maps(existing, incoming),
+            (Some(slot), value) => slot.1 = value,
+            (None, value) => a.push((key, value)),
+        }
+    }
 }
 
 /// `helm lint`'s parse of `values.yaml` (one document into `common.Values`).
@@ -70,6 +98,12 @@ mod tests {
             check_values_for_lint("just a string\n".as_bytes()),
             Err("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type common.Values".to_owned())
         );
+    }
+
+    #[test]
+    fn documents_merge_like_helms_load_values() {
+        let merged = load_values(b"a: {p: 1, q: 2}\nb: 1\n---\na: {q: 3}\nc: null\n").expect("loads");
+        assert_eq!(chartpack_encoding::json::to_vec(&merged), br#"{"a":{"p":1,"q":3},"b":1,"c":null}"#.to_vec());
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub fn lint_tree(tree: &SourceTree, chart_dir: &str, loaded: Result<&Chart, &Loa
         chart_yaml: tree.file("Chart.yaml").map(|f| f.data.as_slice()),
         chart_yaml_is_dir,
         values_yaml: tree.file("values.yaml").map(|f| f.data.as_slice()),
+        values_schema: tree.file("values.schema.json").map(|f| f.data.as_slice()),
         templates_dir: tree.dir_state("templates"),
         crds_dir: tree.dir_state("crds"),
         loaded,
