@@ -219,74 +219,152 @@ fn maintainer_problem(chart: &Metadata) -> Option<String> {
 
 /// govalidator's `IsRequestURL`: Go's `url.ParseRequestURI` succeeds and a scheme is present.
 pub fn is_request_url(s: &str) -> bool {
-    let Some(colon) = s.find(':') else {
+    if s.bytes().any(|b| b < 0x20 || b == 0x7f) {
         return false;
-    };
+    }
+    // getScheme: letters, then letters, digits, `+`, `-`, `.` up to the first `:`.
+    let Some(colon) = s.find(':') else { return false };
     let scheme = &s[..colon];
-    let valid_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    if !valid_scheme || s.bytes().any(|b| b < 0x20 || b == 0x7f) {
+    let valid_scheme = scheme.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'));
+    if !valid_scheme {
         return false;
     }
     let rest = &s[colon + 1..];
-    let rest = rest.split('#').next().unwrap_or(rest);
-    if let Some(after) = rest.strip_prefix("//") {
-        let authority = after.split(['/', '?']).next().unwrap_or(after);
-        let host = authority.rsplit('@').next().unwrap_or(authority);
-        return !host.contains(' ') && !host.contains('%') || host.contains("%25");
+    let rest = match rest.split_once('?') {
+        Some((before, _query)) => before,
+        None => rest,
+    };
+    if !rest.starts_with('/') {
+        return true; // opaque (`mailto:x`, `x:y`, `http:`)
     }
-    // Opaque or rootless forms: ParseRequestURI requires an absolute path after the scheme.
-    rest.starts_with('/')
+    let path = if let Some(after) = rest.strip_prefix("//") {
+        let (authority, path) = after.split_at(after.find('/').unwrap_or(after.len()));
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        if !valid_host(host) {
+            return false;
+        }
+        path
+    } else {
+        rest
+    };
+    valid_escapes(path)
 }
 
-/// A close reading of govalidator's `IsURL` (maintainer URLs): a host with a dot or
-/// `localhost`, optional scheme among the common ones, no spaces.
-pub fn is_url(s: &str) -> bool {
-    if s.is_empty() || s.len() >= 2083 || s.contains(' ') || s.starts_with('.') {
-        return false;
-    }
-    let rest = match s.find("://") {
-        Some(i) => {
-            let scheme = s[..i].to_ascii_lowercase();
-            if !matches!(
-                scheme.as_str(),
-                "http" | "https" | "ftp" | "tcp" | "udp" | "ws" | "wss" | "irc" | "rtmp" | "rtsp"
-            ) {
+/// Go's `parseHost` checks: bracketed IPv6 literals, allowed host characters, a numeric port.
+fn valid_host(host: &str) -> bool {
+    let (name, port) = if let Some(after) = host.strip_prefix('[') {
+        let Some(end) = after.find(']') else { return false };
+        (&after[..end], &after[end + 1..])
+    } else {
+        match host.rfind(':') {
+            Some(i) => (&host[..i], &host[i..]),
+            None => (host, ""),
+        }
+    };
+    let port_ok = port.is_empty() || (port.starts_with(':') && port[1..].bytes().all(|b| b.is_ascii_digit()));
+    let chars_ok =
+        name.bytes().all(|b| b >= 0x80 || b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:[]<>\"%".contains(&b));
+    port_ok && chars_ok && valid_escapes(name)
+}
+
+/// Every `%` starts a two-digit hex escape (Go's `unescape`).
+fn valid_escapes(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)) {
                 return false;
             }
-            &s[i + 3..]
+            i += 3;
+        } else {
+            i += 1;
         }
-        None => s,
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let host_port = authority.rsplit('@').next().unwrap_or(authority);
-    let host = match host_port.rsplit_once(':') {
-        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
-        _ => host_port,
-    };
-    if host.is_empty() {
-        return false;
     }
-    host == "localhost"
-        || host.parse::<std::net::IpAddr>().is_ok()
-        || (host.contains('.')
-            && host
-                .split('.')
-                .all(|label| !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')))
+    true
 }
 
-/// A close reading of govalidator's `IsEmail`: `local@domain` with a dotted domain.
-pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
+// govalidator (a9d515a, the version helm v4.1.4 pins) decides maintainer emails and URLs with
+// these two regular expressions; they are its behaviour, so chartpack uses them verbatim.
+const GOVALIDATOR_EMAIL: &str = "^(((([a-zA-Z]|\\d|[!#\\$%&'\\*\\+\\-\\/=\\?\\^_`{\\|}~]|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])+(\\.([a-zA-Z]|\\d|[!#\\$%&'\\*\\+\\-\\/=\\?\\^_`{\\|}~]|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])+)*)|((\\x22)((((\\x20|\\x09)*(\\x0d\\x0a))?(\\x20|\\x09)+)?(([\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]|\\x21|[\\x23-\\x5b]|[\\x5d-\\x7e]|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])|(\\([\\x01-\\x09\\x0b\\x0c\\x0d-\\x7f]|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}]))))*(((\\x20|\\x09)*(\\x0d\\x0a))?(\\x20|\\x09)+)?(\\x22)))@((([a-zA-Z]|\\d|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])|(([a-zA-Z]|\\d|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])([a-zA-Z]|\\d|-|\\.|_|~|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])*([a-zA-Z]|\\d|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])))\\.)+(([a-zA-Z]|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])|(([a-zA-Z]|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])([a-zA-Z]|\\d|-|_|~|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])*([a-zA-Z]|[\\x{00A0}-\\x{D7FF}\\x{F900}-\\x{FDCF}\\x{FDF0}-\\x{FFEF}])))\\.?$";
+const GOVALIDATOR_IP6: &str = r"(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))";
+
+fn govalidator_url_regex() -> Option<&'static regex_lite::Regex> {
+    static RX: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+    RX.get_or_init(|| {
+        let schema = r"((ftp|tcp|udp|wss?|https?):\/\/)";
+        let username = r"(\S+(:\S*)?@)";
+        let path = r"((\/|\?|#)[^\s]*)";
+        let port = r"(:(\d{1,5}))";
+        let ip = r"([1-9]\d?|1\d\d|2[01]\d|22[0-3]|24\d|25[0-5])(\.(\d{1,2}|1\d\d|2[0-4]\d|25[0-5])){2}(?:\.([0-9]\d?|1\d\d|2[0-4]\d|25[0-5]))";
+        let subdomain = r"((www\.)|([a-zA-Z0-9]+([-_\.]?[a-zA-Z0-9])*[a-zA-Z0-9]\.[a-zA-Z0-9]+))";
+        let pattern = format!(
+            r"^{schema}?{username}?(({ip}|(\[{GOVALIDATOR_IP6}\])|(([a-zA-Z0-9]([a-zA-Z0-9-_]+)?[a-zA-Z0-9]([-\.][a-zA-Z0-9]+)*)|({subdomain}?))?(([a-zA-Z\x{{00a1}}-\x{{ffff}}0-9]+-?-?)*[a-zA-Z\x{{00a1}}-\x{{ffff}}0-9]+)(?:\.([a-zA-Z\x{{00a1}}-\x{{ffff}}]{{1,}}))?))\.?{port}?{path}?$"
+        );
+        regex_lite::Regex::new(&pattern).ok()
+    })
+    .as_ref()
+}
+
+fn govalidator_email_regex() -> Option<&'static regex_lite::Regex> {
+    static RX: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+    RX.get_or_init(|| regex_lite::Regex::new(GOVALIDATOR_EMAIL).ok()).as_ref()
+}
+
+/// govalidator's `IsURL` (maintainer URLs): length bounds, Go's `url.Parse` of the text (with
+/// `http://` prepended when it has a `:` but no `://`), a host or a dotted path, then its regex.
+pub fn is_url(s: &str) -> bool {
+    let runes = s.chars().count();
+    if s.is_empty() || runes >= 2083 || s.len() <= 3 || s.starts_with('.') {
         return false;
+    }
+    let parsed =
+        if s.contains(':') && !s.contains("://") { go_url_parse(&format!("http://{s}")) } else { go_url_parse(s) };
+    let Some((host, path)) = parsed else { return false };
+    if host.starts_with('.') || (host.is_empty() && !path.is_empty() && !path.contains('.')) {
+        return false;
+    }
+    govalidator_url_regex().is_some_and(|rx| rx.is_match(s))
+}
+
+/// Go's `url.Parse`, reduced to what `IsURL` needs: `Some((host, path))` when it succeeds.
+fn go_url_parse(s: &str) -> Option<(String, String)> {
+    if s.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return None;
+    }
+    let s = s.split_once('#').map_or(s, |(before, _)| before);
+    let (scheme, rest) = match s.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))) {
+        Some(0) if s.starts_with(':') => return None, // missing protocol scheme
+        Some(i) if s[i..].starts_with(':') && s.as_bytes()[0].is_ascii_alphabetic() => (&s[..i], &s[i + 1..]),
+        _ => ("", s),
     };
-    !local.is_empty()
-        && local.len() <= 64
-        && !local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control())
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+    let rest = rest.split_once('?').map_or(rest, |(before, _)| before);
+    if !scheme.is_empty() && !rest.starts_with('/') {
+        return Some((String::new(), String::new())); // opaque
+    }
+    if (!scheme.is_empty() || !rest.starts_with("///")) && rest.starts_with("//") {
+        let after = &rest[2..];
+        let (authority, path) = after.split_at(after.find('/').unwrap_or(after.len()));
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        if !valid_host(host) || !valid_escapes(path) {
+            return None;
+        }
+        return Some((host.to_owned(), path.to_owned()));
+    }
+    if scheme.is_empty() {
+        // "first path segment in URL cannot contain colon"
+        let first = rest.split('/').next().unwrap_or_default();
+        if first.contains(':') {
+            return None;
+        }
+    }
+    valid_escapes(rest).then(|| (String::new(), rest.to_owned()))
+}
+
+/// govalidator's `IsEmail` (maintainer emails).
+pub fn is_email(s: &str) -> bool {
+    govalidator_email_regex().is_some_and(|rx| rx.is_match(s))
 }
 
 fn values_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
@@ -499,7 +577,65 @@ mod tests {
         assert!(is_request_url("http://example.com"));
         assert!(!is_request_url("example.com/icon.png"));
         assert!(!is_request_url(""));
-        assert!(!is_request_url("mailto:x@y.z"));
+        // Confirmed with helm v4.1.4 lint (icon field).
+        for (url, valid) in [
+            ("mailto:a@b.c", true),
+            ("x:y", true),
+            ("a b:c", false),
+            ("http:", true),
+            ("http://", true),
+            ("1http://x", false),
+            ("http://x/%zz", false),
+            ("http://[::1]:80/", true),
+            ("HTTP://X", true),
+            ("http://exa mple.com/x.png", false),
+            ("//host/path", false),
+            ("https://ok.example/a b", true),
+            ("ftp:/x", true),
+        ] {
+            assert_eq!(is_request_url(url), valid, "{url}");
+        }
+    }
+
+    // Each verdict confirmed with helm v4.1.4 lint (maintainer url/email).
+    #[test]
+    fn govalidator_urls_and_emails() {
+        for (url, valid) in [
+            ("https://example.com/x", true),
+            ("example.com", true),
+            ("not a url", false),
+            ("http://localhost:8080", true),
+            ("ftp://x.y", true),
+            ("foo", false),
+            ("http://1.2.3.4", true),
+            ("https://x_y.example.com", true),
+            ("git@github.com:a/b", false),
+            ("https://a.b/c?d=e#f", true),
+            ("mailto:a@b.c", true),
+            ("http://-x.com", false),
+            ("https://.com", false),
+            ("www.example.com/path", true),
+            ("http://example", true),
+            ("https://exa_mple.com", true),
+        ] {
+            assert_eq!(is_url(url), valid, "url {url}");
+        }
+        for (email, valid) in [
+            ("a@b.c", true),
+            ("a@b", false),
+            ("a.b@c.d", true),
+            ("a b@c.d", false),
+            ("a@b..c", false),
+            ("\"q\"@x.y", true),
+            ("a+b@x.co.uk", true),
+            ("@x.y", false),
+            ("a@-x.y", false),
+            ("a@x.y.", true),
+            ("ä@x.y", true),
+            ("a@x_y.z", true),
+        ] {
+            assert_eq!(is_email(email), valid, "email {email}");
+        }
     }
 
     #[test]
