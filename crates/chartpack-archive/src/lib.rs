@@ -67,7 +67,9 @@ pub use gostr::path_join;
 pub use gzip::gunzip;
 pub use read::{read_archive_files, read_chart_archive, ArchiveFile, ReadArchive};
 pub use sniff::detect_content_type;
-pub use write::{gzip_helm, round_mtime, write_tar, TarEntry, HELM_GZIP_HEADER};
+pub use write::{
+    gzip_helm, gzip_helm_with_threads, round_mtime, write_tar, TarEntry, DEFLATE_SEGMENT_BYTES, HELM_GZIP_HEADER,
+};
 
 /// Limits on what a reader accepts: helm's, plus chartpack's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,6 @@
 //! Writing: the tar stream exactly as Go's `archive/tar` writes helm's headers, and helm's gzip framing.
 
-use std::io::Write as _;
-
-use flate2::write::DeflateEncoder;
-use flate2::{Compression, Crc};
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 
 use crate::gostr::{path_join, path_split};
 
@@ -255,21 +252,89 @@ fn write_entry(out: &mut Vec<u8>, entry: &TarEntry<'_>) {
 pub const HELM_GZIP_HEADER: &[u8] =
     b"\x1f\x8b\x08\x14\x00\x00\x00\x00\x00\xff\x29\x00+aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=Helm\x00";
 
-/// Wraps `tar` in helm's gzip framing: [`HELM_GZIP_HEADER`], raw DEFLATE (level 6; the deflate
-/// bytes differ from Go's encoder, which helm accepts), CRC-32 and size, little-endian.
+/// Wraps `tar` in helm's gzip framing: [`HELM_GZIP_HEADER`], raw DEFLATE (level 6, as helm; the
+/// deflate bytes differ from Go's encoder, which helm accepts), CRC-32 and size, little-endian.
 ///
 /// Mirrors helm `pkg/chart/v2/util/save.go` (`gzip.NewWriter` with `Header.Extra` and `Comment = "Helm"`).
 pub fn gzip_helm(tar: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(HELM_GZIP_HEADER.len() + tar.len() / 3 + 64);
+    gzip_helm_with_threads(tar, 1)
+}
+
+/// Input bytes per DEFLATE segment. Segments are compressed independently (each primed with the
+/// 32 KiB before it, so the ratio barely changes) and can therefore use several cores; the
+/// segmentation depends on the input alone, so the bytes are the same for any thread count.
+pub const DEFLATE_SEGMENT_BYTES: usize = 256 << 10;
+
+/// DEFLATE's window: how much preceding input primes each segment.
+const WINDOW_BYTES: usize = 32 << 10;
+
+/// [`gzip_helm`] on up to `threads` threads (0 and 1 mean the calling thread; threads are not
+/// used on wasm32). The output is identical whatever `threads` is.
+pub fn gzip_helm_with_threads(tar: &[u8], threads: usize) -> Vec<u8> {
+    let segments: Vec<&[u8]> = if tar.is_empty() { vec![tar] } else { tar.chunks(DEFLATE_SEGMENT_BYTES).collect() };
+    let deflate = |index: usize| {
+        let start = index * DEFLATE_SEGMENT_BYTES;
+        let dictionary = &tar[start.saturating_sub(WINDOW_BYTES)..start];
+        deflate_segment(segments[index], dictionary, index + 1 == segments.len())
+    };
+    let compressed: Vec<Vec<u8>> = if threads <= 1 || segments.len() == 1 || cfg!(target_arch = "wasm32") {
+        (0..segments.len()).map(deflate).collect()
+    } else {
+        let count = segments.len();
+        let threads = threads.min(count);
+        let mut slots: Vec<Vec<u8>> = vec![Vec::new(); count];
+        std::thread::scope(|scope| {
+            let deflate = &deflate;
+            let workers: Vec<_> = (0..threads)
+                .map(|t| scope.spawn(move || (t..count).step_by(threads).map(|i| (i, deflate(i))).collect::<Vec<_>>()))
+                .collect();
+            for worker in workers {
+                // A worker only runs deflate_segment, which does not panic.
+                #[allow(clippy::expect_used)]
+                for (i, bytes) in worker.join().expect("deflate worker panicked") {
+                    slots[i] = bytes;
+                }
+            }
+        });
+        slots
+    };
+    let mut out = Vec::with_capacity(HELM_GZIP_HEADER.len() + compressed.iter().map(Vec::len).sum::<usize>() + 8);
     out.extend_from_slice(HELM_GZIP_HEADER);
-    let mut encoder = DeflateEncoder::new(out, Compression::new(6));
-    // Writing into a Vec<u8> cannot fail.
-    #[allow(clippy::expect_used)]
-    let mut out = encoder.write_all(tar).and_then(|()| encoder.finish()).expect("deflating into a Vec<u8> cannot fail");
+    for part in &compressed {
+        out.extend_from_slice(part);
+    }
     let mut crc = Crc::new();
     crc.update(tar);
     out.extend_from_slice(&crc.sum().to_le_bytes());
     out.extend_from_slice(&((tar.len() as u64 & 0xffff_ffff) as u32).to_le_bytes());
+    out
+}
+
+/// Raw DEFLATE of one segment: primed with `dictionary`, ending with a final block if `last`,
+/// else with a sync flush (byte-aligned, not final) so the next segment's blocks can follow.
+fn deflate_segment(input: &[u8], dictionary: &[u8], last: bool) -> Vec<u8> {
+    let mut compress = Compress::new(Compression::new(6), false);
+    if !dictionary.is_empty() {
+        // Setting a dictionary on a fresh raw-deflate stream cannot fail.
+        let _ = compress.set_dictionary(dictionary);
+    }
+    let flush = if last { FlushCompress::Finish } else { FlushCompress::Sync };
+    let mut out = Vec::with_capacity(input.len() / 3 + 1024);
+    loop {
+        let consumed = compress.total_in() as usize;
+        if out.capacity() - out.len() < 1024 {
+            out.reserve(out.capacity().max(4096));
+        }
+        let status = compress.compress_vec(&input[consumed.min(input.len())..], &mut out, flush);
+        let done_input = compress.total_in() as usize >= input.len();
+        match status {
+            Ok(Status::StreamEnd) => break,
+            // With a sync flush, all output is out once input is consumed and space was left over.
+            Ok(_) if !last && done_input && out.len() < out.capacity() => break,
+            Ok(_) => {}
+            Err(_) => break, // cannot happen on valid parameters; the CRC would expose a bad stream
+        }
+    }
     out
 }
 
@@ -280,6 +345,24 @@ mod tests {
     #[track_caller]
     fn check_split(name: &str, want: Option<(&str, &str)>) {
         assert_eq!(split_ustar_path(name), want, "splitUSTARPath({name:?})");
+    }
+
+    #[test]
+    fn segmented_deflate_is_valid_and_thread_independent() {
+        // Varied, partly repetitive content over several segments.
+        let mut tar = Vec::new();
+        for i in 0..200_000u32 {
+            tar.extend_from_slice(format!("line {i} {}\n", i.wrapping_mul(2_654_435_761) % 977).as_bytes());
+        }
+        let one = gzip_helm_with_threads(&tar, 1);
+        assert_eq!(gzip_helm_with_threads(&tar, 2), one);
+        assert_eq!(gzip_helm_with_threads(&tar, 7), one);
+        assert_eq!(gzip_helm(&tar), one);
+        assert!(one.starts_with(HELM_GZIP_HEADER));
+        assert_eq!(crate::gunzip(&one, 1 << 30).expect("valid gzip"), tar);
+        let small = b"small input";
+        assert_eq!(crate::gunzip(&gzip_helm_with_threads(small, 4), 1 << 20).expect("valid gzip"), small);
+        assert_eq!(crate::gunzip(&gzip_helm(b""), 1 << 20).expect("valid gzip"), b"");
     }
 
     #[test]

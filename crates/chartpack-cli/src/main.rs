@@ -85,6 +85,7 @@ fn cmd_package(argv: &[String]) -> Result<(), String> {
         app_version: args.value(&["--app-version"]),
         reproducible_time: if reproducible || epoch.is_some() { Some(epoch.unwrap_or_default()) } else { None },
         now: now(),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
     };
     let destination = args.value(&["-d", "--destination"]).unwrap_or_else(|| ".".to_owned());
     let out_dir = if destination == "." {

@@ -2,7 +2,7 @@
 //! decompression) to helm v4's. Mirrors helm pkg/action/package.go and
 //! pkg/chart/v2/util/save.go (`writeTarContents`).
 
-use chartpack_archive::{gzip_helm, path_join, write_tar, TarEntry};
+use chartpack_archive::{gzip_helm_with_threads, path_join, write_tar, TarEntry};
 use chartpack_chart::metadata::{API_V1, API_V2};
 use chartpack_chart::{check_declared_dependencies, Chart, Timestamp};
 use sha2::{Digest, Sha256};
@@ -21,6 +21,9 @@ pub struct PackageOptions {
     pub reproducible_time: Option<Timestamp>,
     /// The current time, used where helm uses "now" (a lock without `generated`).
     pub now: Timestamp,
+    /// Threads for compression (0 or 1: the calling thread only). The archive bytes are the
+    /// same for any value.
+    pub threads: usize,
 }
 
 /// A packaged chart.
@@ -56,7 +59,7 @@ pub fn package(mut chart: Chart, options: &PackageOptions) -> Result<PackagedCha
     collect_entries(&chart, "", options, &mut owned)?;
     let entries: Vec<TarEntry<'_>> =
         owned.iter().map(|(path, data, mtime)| TarEntry { path, data, mtime: *mtime }).collect();
-    let archive = gzip_helm(&write_tar(&entries));
+    let archive = gzip_helm_with_threads(&write_tar(&entries), options.threads);
     let digest = format!("sha256:{}", hex(&Sha256::digest(&archive)));
     Ok(PackagedChart {
         file_name: format!("{}-{}.tgz", chart.metadata.name, chart.metadata.version),
