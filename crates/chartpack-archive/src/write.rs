@@ -272,15 +272,17 @@ const WINDOW_BYTES: usize = 32 << 10;
 /// used on wasm32). The output is identical whatever `threads` is.
 pub fn gzip_helm_with_threads(tar: &[u8], threads: usize) -> Vec<u8> {
     let segments: Vec<&[u8]> = if tar.is_empty() { vec![tar] } else { tar.chunks(DEFLATE_SEGMENT_BYTES).collect() };
+    let count = segments.len();
+    // A fresh compressor per segment: a reset one can carry state over (its output then
+    // depended on which segments a worker had done before: the thread-count test caught it).
     let deflate = |index: usize| {
         let start = index * DEFLATE_SEGMENT_BYTES;
         let dictionary = &tar[start.saturating_sub(WINDOW_BYTES)..start];
-        deflate_segment(segments[index], dictionary, index + 1 == segments.len())
+        deflate_segment(segments[index], dictionary, index + 1 == count)
     };
-    let compressed: Vec<Vec<u8>> = if threads <= 1 || segments.len() == 1 || cfg!(target_arch = "wasm32") {
-        (0..segments.len()).map(deflate).collect()
+    let compressed: Vec<Vec<u8>> = if threads <= 1 || count == 1 || cfg!(target_arch = "wasm32") {
+        (0..count).map(deflate).collect()
     } else {
-        let count = segments.len();
         let threads = threads.min(count);
         let mut slots: Vec<Vec<u8>> = vec![Vec::new(); count];
         std::thread::scope(|scope| {

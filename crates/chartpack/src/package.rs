@@ -2,6 +2,8 @@
 //! decompression) to helm v4's. Mirrors helm pkg/action/package.go and
 //! pkg/chart/v2/util/save.go (`writeTarContents`).
 
+use std::borrow::Cow;
+
 use chartpack_archive::{gzip_helm_with_threads, path_join, write_tar, TarEntry};
 use chartpack_chart::metadata::{API_V1, API_V2};
 use chartpack_chart::{check_declared_dependencies, Chart, Timestamp};
@@ -55,7 +57,7 @@ pub fn package(mut chart: Chart, options: &PackageOptions) -> Result<PackagedCha
     chart.metadata.sanitize();
     chart.metadata.validate().map_err(|e| Error::Save(format!("failed to save: chart validation: validation: {e}")))?;
 
-    let mut owned: Vec<(String, Vec<u8>, i64)> = Vec::new();
+    let mut owned: Vec<(String, Cow<'_, [u8]>, i64)> = Vec::new();
     collect_entries(&chart, "", options, &mut owned)?;
     let entries: Vec<TarEntry<'_>> =
         owned.iter().map(|(path, data, mtime)| TarEntry { path, data, mtime: *mtime }).collect();
@@ -80,11 +82,11 @@ fn entry_time(time: Timestamp, options: &PackageOptions) -> i64 {
 }
 
 /// helm's `writeTarContents`, recursively for subcharts under `<base>/charts/`.
-fn collect_entries(
-    chart: &Chart,
+fn collect_entries<'c>(
+    chart: &'c Chart,
     prefix: &str,
     options: &PackageOptions,
-    out: &mut Vec<(String, Vec<u8>, i64)>,
+    out: &mut Vec<(String, Cow<'c, [u8]>, i64)>,
 ) -> Result<(), Error> {
     let name = chart.name();
     if name.is_empty() || name.contains('/') || name == "." || name == ".." {
@@ -97,29 +99,33 @@ fn collect_entries(
     }
     out.push((
         format!("{base}/Chart.yaml"),
-        metadata.to_yaml().map_err(|e| Error::Save(format!("failed to save: {e}")))?.into_bytes(),
+        metadata.to_yaml().map_err(|e| Error::Save(format!("failed to save: {e}")))?.into_bytes().into(),
         entry_time(chart.modified, options),
     ));
     if chart.metadata.api_version == API_V2 {
         if let Some(lock) = &chart.lock {
             out.push((
                 format!("{base}/Chart.lock"),
-                lock.to_yaml().map_err(|e| Error::Save(format!("failed to save: {e}")))?.into_bytes(),
+                lock.to_yaml().map_err(|e| Error::Save(format!("failed to save: {e}")))?.into_bytes().into(),
                 entry_time(lock.generated, options),
             ));
         }
     }
     if let Some(values) = &chart.values {
-        out.push((format!("{base}/values.yaml"), values.data.clone(), entry_time(values.modified, options)));
+        out.push((format!("{base}/values.yaml"), Cow::Borrowed(&values.data), entry_time(values.modified, options)));
     }
     if let Some(schema) = &chart.schema {
         if chartpack_encoding::json::parse(&schema.data).is_err() {
             return Err(Error::Save("invalid JSON in values.schema.json".to_owned()));
         }
-        out.push((format!("{base}/values.schema.json"), schema.data.clone(), entry_time(schema.modified, options)));
+        out.push((
+            format!("{base}/values.schema.json"),
+            Cow::Borrowed(&schema.data),
+            entry_time(schema.modified, options),
+        ));
     }
     for f in chart.templates.iter().chain(&chart.files) {
-        out.push((path_join(&[&base, &f.path]), f.data.clone(), entry_time(f.modified, options)));
+        out.push((path_join(&[&base, &f.path]), Cow::Borrowed(&f.data), entry_time(f.modified, options)));
     }
     for dep in &chart.dependencies {
         collect_entries(dep, &format!("{base}/charts"), options, out)?;

@@ -91,7 +91,7 @@ fn main() {
     }
 
     // Core throughput: load + package from files already in memory (no disk, no process).
-    println!("\ncore throughput (files in memory → .tgz bytes), median of {runs} runs");
+    println!("\ncore throughput on one thread (files in memory → .tgz bytes), median of {runs} runs");
     println!("{:<44} {:>9} {:>12} {:>10}", "chart", "input MB", "core ms", "MB/s");
     for (_, chart) in charts.iter().take(3) {
         let Ok(files) = chartpack_cli::walk::read_chart_dir(chart) else {
