@@ -5,39 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The shared corpus (`CHARTPACK_CORPUS`, default `../shared/corpus` beside the repository).
-/// `None` (with a note on stderr) when absent: corpus cases are then skipped.
-pub fn corpus() -> Option<PathBuf> {
-    let path =
-        std::env::var_os("CHARTPACK_CORPUS").map(PathBuf::from).unwrap_or_else(|| repo_root().join("../shared/corpus"));
-    if path.join("charts").is_dir() {
-        Some(path)
-    } else {
-        eprintln!("note: corpus not found at {} (set CHARTPACK_CORPUS); corpus cases skipped", path.display());
-        None
-    }
-}
-
-/// The repository root.
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The real helm binary (`HELM`, default `~/.cache/chartpack/helm` as `scripts/setup.sh` installs it).
-/// Missing helm fails under CI (`CI` set) and skips with a note elsewhere.
-pub fn helm() -> Option<PathBuf> {
-    let path = std::env::var_os("HELM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/chartpack/helm"));
-    if path.is_file() {
-        return Some(path);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("helm not found at {} under CI: run scripts/setup.sh", path.display());
-    }
-    eprintln!("note: helm not found at {} (set HELM or run scripts/setup.sh); helm cases skipped", path.display());
-    None
-}
+pub use chartpack_testkit::{corpus, repo_root, Helm, TempDir};
 
 /// The chartpack binary built next to this test (`cargo build -p chartpack-cli` first).
 pub fn chartpack_bin() -> PathBuf {
@@ -50,49 +18,6 @@ pub fn chartpack_bin() -> PathBuf {
         bin.display()
     );
     bin
-}
-
-/// A fresh, empty temporary directory, removed when dropped.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// Creates one under the system temp dir.
-    pub fn new(label: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("chartpack-e2e-{}-{label}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        TempDir(path)
-    }
-
-    /// Its path.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs helm with private, empty config/cache/data dirs under `state`.
-pub fn run_helm(helm: &Path, state: &Path, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(helm)
-        .args(args)
-        .current_dir(cwd)
-        .env("HELM_CONFIG_HOME", state.join("config"))
-        .env("HELM_CACHE_HOME", state.join("cache"))
-        .env("HELM_DATA_HOME", state.join("data"))
-        .env("HELM_REGISTRY_CONFIG", state.join("config/registry.json"))
-        .env("HELM_REPOSITORY_CONFIG", state.join("config/repositories.yaml"))
-        .env("KUBECONFIG", state.join("no-kubeconfig"))
-        .env("TZ", "UTC")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run helm")
 }
 
 /// Runs the chartpack binary.

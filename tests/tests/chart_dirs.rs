@@ -5,7 +5,7 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::Command;
 
-use chartpack_e2e::{gunzip, helm, run_chartpack, run_helm, TempDir};
+use chartpack_e2e::{gunzip, run_chartpack, Helm, TempDir};
 
 fn chart(dir: &Path) {
     std::fs::create_dir_all(dir.join("templates")).expect("mkdir");
@@ -18,8 +18,8 @@ fn mkfifo(path: &Path) {
 }
 
 /// Packages `c` under `work` with both tools; returns (helm stderr/ok, chartpack stderr/ok).
-fn both(helm: &Path, work: &Path) -> ((bool, String), (bool, String)) {
-    let h = run_helm(helm, &work.join("state"), work, &["package", "c", "-d", "helm-out"]);
+fn both(helm: &Helm, work: &Path) -> ((bool, String), (bool, String)) {
+    let h = helm.run(work, &["package", "c", "-d", "helm-out"]);
     let c = run_chartpack(work, &["package", "c", "-d", "ours-out"]);
     (
         (h.status.success(), String::from_utf8_lossy(&h.stderr).lines().filter(|l| l.starts_with("Error")).collect()),
@@ -29,7 +29,7 @@ fn both(helm: &Path, work: &Path) -> ((bool, String), (bool, String)) {
 
 #[track_caller]
 fn check_same(name: &str, setup: impl FnOnce(&Path)) {
-    let Some(helm) = helm() else { return };
+    let Some(helm) = Helm::find("e2e") else { return };
     let work = TempDir::new(name);
     chart(&work.path().join("c"));
     setup(&work.path().join("c"));
@@ -90,8 +90,8 @@ fn symlink_cycles_are_refused() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("Error: symbolic link cycle at ") && err.trim_end().ends_with("c/templates/loop"), "{err}");
-    if let Some(helm) = helm() {
-        let h = run_helm(&helm, &work.path().join("state"), work.path(), &["package", "c"]);
+    if let Some(helm) = Helm::find("e2e") {
+        let h = helm.run(work.path(), &["package", "c"]);
         assert!(!h.status.success(), "helm refuses the loop too");
     }
 }

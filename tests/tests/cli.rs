@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use chartpack_e2e::{chartpack_bin, gunzip, helm, raw_entries, repo_root, run_chartpack, run_helm, TempDir};
+use chartpack_e2e::{chartpack_bin, gunzip, raw_entries, repo_root, run_chartpack, Helm, TempDir};
 
 /// Copies a directory tree, giving every file the modification time `stamp` (touch -d format).
 fn copy_with_time(from: &Path, to: &Path, stamp: &str) {
@@ -62,10 +62,10 @@ fn package_prints_helms_line_and_helm_accepts_the_archive() {
     assert!(o.status.success());
     assert_eq!(String::from_utf8_lossy(&o.stdout), "Successfully packaged chart and saved it to: out/demo-0.1.0.tgz\n");
     assert!(out.join("demo-0.1.0.tgz").is_file());
-    let Some(helm) = helm() else { return };
-    let shown = run_helm(&helm, &work.path().join("state"), work.path(), &["show", "chart", "out/demo-0.1.0.tgz"]);
+    let Some(helm) = Helm::find("e2e") else { return };
+    let shown = helm.run(work.path(), &["show", "chart", "out/demo-0.1.0.tgz"]);
     assert!(shown.status.success(), "helm refused chartpack's archive: {}", String::from_utf8_lossy(&shown.stderr));
-    let rendered = run_helm(&helm, &work.path().join("state"), work.path(), &["template", "x", "out/demo-0.1.0.tgz"]);
+    let rendered = helm.run(work.path(), &["template", "x", "out/demo-0.1.0.tgz"]);
     assert!(rendered.status.success(), "helm template failed: {}", String::from_utf8_lossy(&rendered.stderr));
 }
 

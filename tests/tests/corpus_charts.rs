@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use chartpack_e2e::{corpus, corpus_charts, gunzip, helm, parallel, raw_entries, run_chartpack, run_helm, TempDir};
+use chartpack_e2e::{corpus, corpus_charts, gunzip, parallel, raw_entries, run_chartpack, Helm, TempDir};
 
 fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -20,15 +20,10 @@ fn error_line(text: &str) -> String {
 }
 
 /// Packages `id` with both tools; compares outcomes and tar streams. Returns both archives' paths.
-fn check_package(helm: &Path, chart: &Path, work: &Path) -> Result<Option<(String, String)>, String> {
+fn check_package(helm: &Helm, chart: &Path, work: &Path) -> Result<Option<(String, String)>, String> {
     let helm_out = work.join("helm");
     let ours_out = work.join("ours");
-    let h = run_helm(
-        helm,
-        &work.join("state"),
-        work,
-        &["package", &chart.to_string_lossy(), "-d", &helm_out.to_string_lossy()],
-    );
+    let h = helm.run(work, &["package", &chart.to_string_lossy(), "-d", &helm_out.to_string_lossy()]);
     let c = run_chartpack(work, &["package", &chart.to_string_lossy(), "-d", &ours_out.to_string_lossy()]);
     if !h.status.success() {
         if c.status.success() {
@@ -83,15 +78,14 @@ fn check_package(helm: &Path, chart: &Path, work: &Path) -> Result<Option<(Strin
 }
 
 /// `helm show chart` and `helm template` of chartpack's archive equal helm's on its own.
-fn check_archives_render_alike(helm: &Path, work: &Path, helm_tgz: &str, ours_tgz: &str) -> Result<(), String> {
-    let state = work.join("state");
-    let show_h = run_helm(helm, &state, work, &["show", "chart", helm_tgz]);
-    let show_c = run_helm(helm, &state, work, &["show", "chart", ours_tgz]);
+fn check_archives_render_alike(helm: &Helm, work: &Path, helm_tgz: &str, ours_tgz: &str) -> Result<(), String> {
+    let show_h = helm.run(work, &["show", "chart", helm_tgz]);
+    let show_c = helm.run(work, &["show", "chart", ours_tgz]);
     if stdout(&show_h) != stdout(&show_c) || show_h.status.success() != show_c.status.success() {
         return Err("helm show chart differs between helm's and chartpack's archive".to_owned());
     }
-    let tpl_h = run_helm(helm, &state, work, &["template", "corpus", helm_tgz]);
-    let tpl_c = run_helm(helm, &state, work, &["template", "corpus", ours_tgz]);
+    let tpl_h = helm.run(work, &["template", "corpus", helm_tgz]);
+    let tpl_c = helm.run(work, &["template", "corpus", ours_tgz]);
     if tpl_h.status.success() != tpl_c.status.success() {
         return Err(format!(
             "helm template status differs: helm's archive {} chartpack's {}",
@@ -106,7 +100,7 @@ fn check_archives_render_alike(helm: &Path, work: &Path, helm_tgz: &str, ours_tg
         };
     }
     // Random passwords/certificates: mask lines that differ between two runs on helm's archive.
-    let tpl_h2 = run_helm(helm, &state, work, &["template", "corpus", helm_tgz]);
+    let tpl_h2 = helm.run(work, &["template", "corpus", helm_tgz]);
     let (a, b, c) = (stdout(&tpl_h), stdout(&tpl_h2), stdout(&tpl_c));
     let (a, b, c): (Vec<&str>, Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect(), c.lines().collect());
     if a.len() != c.len() {
@@ -164,8 +158,8 @@ fn comparable_findings(lint_output: &str) -> Vec<String> {
         .collect()
 }
 
-fn check_lint(helm: &Path, chart: &Path, work: &Path) -> Result<(), String> {
-    let h = run_helm(helm, &work.join("state"), work, &["lint", &chart.to_string_lossy()]);
+fn check_lint(helm: &Helm, chart: &Path, work: &Path) -> Result<(), String> {
+    let h = helm.run(work, &["lint", &chart.to_string_lossy()]);
     let c = run_chartpack(work, &["lint", &chart.to_string_lossy()]);
     let (ours, theirs) = (comparable_findings(&stdout(&c)), comparable_findings(&stdout(&h)));
     if ours != theirs {
@@ -175,16 +169,16 @@ fn check_lint(helm: &Path, chart: &Path, work: &Path) -> Result<(), String> {
 }
 
 /// `chartpack show all` (chart, values, README, CRDs) equals `helm show all` on the directory.
-fn check_show_all(helm: &Path, chart: &Path, work: &Path) -> Result<(), String> {
+fn check_show_all(helm: &Helm, chart: &Path, work: &Path) -> Result<(), String> {
     check_show(helm, chart, work, "all")
 }
 
-fn check_show_chart(helm: &Path, chart: &Path, work: &Path) -> Result<(), String> {
+fn check_show_chart(helm: &Helm, chart: &Path, work: &Path) -> Result<(), String> {
     check_show(helm, chart, work, "chart")
 }
 
-fn check_show(helm: &Path, chart: &Path, work: &Path, part: &str) -> Result<(), String> {
-    let h = run_helm(helm, &work.join("state"), work, &["show", part, &chart.to_string_lossy()]);
+fn check_show(helm: &Helm, chart: &Path, work: &Path, part: &str) -> Result<(), String> {
+    let h = helm.run(work, &["show", part, &chart.to_string_lossy()]);
     let c = run_chartpack(work, &["show", part, &chart.to_string_lossy()]);
     if h.status.success() != c.status.success() {
         return Err(format!(
@@ -205,7 +199,7 @@ fn check_show(helm: &Path, chart: &Path, work: &Path, part: &str) -> Result<(), 
 
 #[test]
 fn corpus_charts_match_helm() {
-    let (Some(corpus), Some(helm)) = (corpus(), helm()) else {
+    let (Some(corpus), Some(helm)) = (corpus(), Helm::find("corpus")) else {
         return;
     };
     let ids = corpus_charts(&corpus);

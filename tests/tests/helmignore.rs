@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use chartpack_e2e::{gunzip, helm, parallel, raw_entries, run_chartpack, run_helm, TempDir};
+use chartpack_e2e::{gunzip, parallel, raw_entries, run_chartpack, Helm, TempDir};
 
 /// (rules, file path, ignored?) — the reference's verified rows plus helm's quirks.
 const CASES: &[(&str, &str, bool)] = &[
@@ -36,7 +36,7 @@ fn entries(archive: &Path) -> Vec<String> {
 
 #[test]
 fn helmignore_table_matches_helm() {
-    let Some(helm) = helm() else { return };
+    let Some(helm) = Helm::find("e2e") else { return };
     let failures = parallel(CASES, |(rules, path, ignored)| {
         let work = TempDir::new("ignore");
         let c = work.path().join("c");
@@ -46,7 +46,7 @@ fn helmignore_table_matches_helm() {
         let file = c.join(path);
         std::fs::create_dir_all(file.parent().expect("parent")).map_err(|e| e.to_string())?;
         std::fs::write(&file, "x\n").map_err(|e| e.to_string())?;
-        let h = run_helm(&helm, &work.path().join("state"), work.path(), &["package", "c", "-d", "h"]);
+        let h = helm.run(work.path(), &["package", "c", "-d", "h"]);
         let o = run_chartpack(work.path(), &["package", "c", "-d", "o"]);
         if !h.status.success() || !o.status.success() {
             return Err(format!("{rules:?}: package failed (helm ok={}, chartpack ok={})", h.status, o.status));

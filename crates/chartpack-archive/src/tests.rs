@@ -1,7 +1,7 @@
 //! Tests against the shared corpus, helm-written goldens, the real helm binary, and mutated inputs.
 //!
 //! The corpus is found through `CHARTPACK_CORPUS` (default `../../../shared/corpus` from this
-//! crate); helm through `CHARTPACK_HELM` (default `~/.cache/chartpack/helm`, then `helm` on
+//! crate); helm through `HELM` (default `~/.cache/chartpack/helm`, then `helm` on
 //! `PATH`; only v4 is used). Tests that need either print a note and pass when it is absent.
 
 #![allow(clippy::disallowed_methods, clippy::print_stdout)] // tests read the corpus, run helm, print notes
@@ -13,76 +13,26 @@ use crate::*;
 
 // ---- helpers --------------------------------------------------------------------------------------
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("CHARTPACK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    if dir.join("archives").is_dir() {
-        Some(dir)
+use chartpack_testkit::{corpus, Helm};
+
+/// Runs helm in `cwd`: (success, stdout, stderr).
+fn run(helm: &Helm, cwd: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = helm.run(cwd, args);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `helm show chart <name>` on `bytes` written to `dir/name`: `Ok(())` or helm's error message.
+fn show_chart(helm: &Helm, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(dir.join(name), bytes).expect("write archive");
+    let (ok, _, err) = run(helm, dir, &["show", "chart", name]);
+    if ok {
+        Ok(())
     } else {
-        println!("note: corpus not found at {}; skipping", dir.display());
-        None
-    }
-}
-
-/// A helm v4 binary with private, empty config/cache/data directories.
-struct Helm {
-    bin: PathBuf,
-    home: PathBuf,
-}
-
-impl Helm {
-    fn find(test: &str) -> Option<Helm> {
-        let mut candidates: Vec<PathBuf> = Vec::new();
-        if let Some(p) = std::env::var_os("CHARTPACK_HELM") {
-            candidates.push(p.into());
-        }
-        if let Some(home) = std::env::var_os("HOME") {
-            candidates.push(Path::new(&home).join(".cache/chartpack/helm"));
-        }
-        candidates.push("helm".into());
-        for bin in candidates {
-            let Ok(out) = Command::new(&bin).arg("version").arg("--short").output() else {
-                continue;
-            };
-            if out.status.success() && String::from_utf8_lossy(&out.stdout).starts_with("v4.") {
-                let home = scratch(&format!("helm-{test}"));
-                return Some(Helm { bin, home });
-            }
-        }
-        println!("note: no helm v4 binary found (set CHARTPACK_HELM); skipping");
-        None
-    }
-
-    /// Runs helm in `cwd`; returns (success, stdout, stderr).
-    fn run(&self, cwd: &Path, args: &[&str]) -> (bool, String, String) {
-        let out = Command::new(&self.bin)
-            .args(args)
-            .current_dir(cwd)
-            .env("HELM_CONFIG_HOME", self.home.join("config"))
-            .env("HELM_CACHE_HOME", self.home.join("cache"))
-            .env("HELM_DATA_HOME", self.home.join("data"))
-            .env("HELM_REGISTRY_CONFIG", self.home.join("registry.json"))
-            .env("HELM_REPOSITORY_CONFIG", self.home.join("repositories.yaml"))
-            .env("KUBECONFIG", self.home.join("no-kubeconfig"))
-            .output()
-            .expect("helm runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    /// `helm show chart <name>` on `bytes` written to `dir/name`: `Ok(())` or helm's error message.
-    fn show_chart(&self, dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
-        std::fs::write(dir.join(name), bytes).expect("write archive");
-        let (ok, _, err) = self.run(dir, &["show", "chart", name]);
-        if ok {
-            Ok(())
-        } else {
-            Err(err.trim_end().strip_prefix("Error: ").unwrap_or(err.trim_end()).to_owned())
-        }
+        Err(err.trim_end().strip_prefix("Error: ").unwrap_or(err.trim_end()).to_owned())
     }
 }
 
@@ -185,14 +135,14 @@ fn writes_like_live_helm() {
         .arg(&script)
         .arg("--build-only")
         .arg(dir.join("odd-names"))
-        .env("HELM", &helm.bin)
+        .env("HELM", helm.path())
         .status()
         .expect("bash runs");
     assert!(status.success(), "regen.sh --build-only");
-    let (ok, _, err) = helm.run(&dir, &["create", "starter"]);
+    let (ok, _, err) = run(&helm, &dir, &["create", "starter"]);
     assert!(ok, "helm create: {err}");
     for (chart, archive) in [("odd-names", "odd-names-0.1.0.tgz"), ("starter", "starter-0.1.0.tgz")] {
-        let (ok, _, err) = helm.run(&dir, &["package", chart]);
+        let (ok, _, err) = run(&helm, &dir, &["package", chart]);
         assert!(ok, "helm package {chart}: {err}");
         let helm_tgz = std::fs::read(dir.join(archive)).expect("read helm archive");
         check_same_as_helm(&helm_tgz, archive);
@@ -201,8 +151,8 @@ fn writes_like_live_helm() {
         let read = read_chart_archive(&helm_tgz, archive, &HELM_LIMITS).expect("reads");
         let ours = gzip_helm(&rewrite(&read));
         std::fs::write(dir.join(format!("ours-{archive}")), &ours).expect("write ours");
-        let (ok1, show_helm, _) = helm.run(&dir, &["show", "all", archive]);
-        let (ok2, show_ours, err) = helm.run(&dir, &["show", "all", &format!("ours-{archive}")]);
+        let (ok1, show_helm, _) = run(&helm, &dir, &["show", "all", archive]);
+        let (ok2, show_ours, err) = run(&helm, &dir, &["show", "all", &format!("ours-{archive}")]);
         assert!(ok1 && ok2, "helm show all on our archive: {err}");
         assert_eq!(show_ours, show_helm, "{archive}");
     }
@@ -610,7 +560,7 @@ fn differential_against_live_helm() {
         // helm names files by their absolute path in its messages.
         let display = dir.join(&name).to_string_lossy().into_owned();
         let ours = read_chart_archive(&bytes, &display, &HELM_LIMITS).map(|_| ());
-        let theirs = helm.show_chart(&dir, &name, &bytes);
+        let theirs = show_chart(&helm, &dir, &name, &bytes);
         let helm_archive_ok = match &theirs {
             Ok(()) => true,
             Err(msg) => !is_archive_message(msg),
@@ -659,11 +609,11 @@ fn hundred_mib_total_like_helm() {
     };
     let dir = scratch("total");
     assert_eq!(
-        helm.show_chart(&dir, "exact.tgz", &exact),
+        show_chart(&helm, &dir, "exact.tgz", &exact),
         Err("decompressed chart is larger than the maximum size 104857600".into())
     );
     // helm then fails on the empty Chart.yaml, which is past the archive layer.
-    let under_msg = helm.show_chart(&dir, "under.tgz", &under).err().unwrap_or_default();
+    let under_msg = show_chart(&helm, &dir, "under.tgz", &under).err().unwrap_or_default();
     assert!(!is_archive_message(&under_msg), "{under_msg}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -711,7 +661,7 @@ fn mutated_tar_streams_against_live_helm() {
         let bytes = gzip_helm(&t);
         let name = format!("m{i}.tgz");
         let ours = read_chart_archive(&bytes, &dir.join(&name).to_string_lossy(), &HELM_LIMITS).map(|_| ());
-        let theirs = helm.show_chart(&dir, &name, &bytes);
+        let theirs = show_chart(&helm, &dir, &name, &bytes);
         let helm_archive_err = theirs.as_ref().err().filter(|m| is_archive_message(m));
         if helm_archive_err.is_some() {
             helm_refused += 1;
@@ -855,7 +805,7 @@ fn mutated_gzip_streams_against_live_helm() {
         let name = format!("g{i}.tgz");
         let display = dir.join(&name).to_string_lossy().into_owned();
         let ours = read_chart_archive(&g, &display, &HELM_LIMITS).map(|_| ());
-        let theirs = helm.show_chart(&dir, &name, &g);
+        let theirs = show_chart(&helm, &dir, &name, &g);
         let helm_err = theirs.as_ref().err().filter(|m| is_archive_message(m));
         let ok = match (&ours, helm_err) {
             (Ok(()), None) => true,

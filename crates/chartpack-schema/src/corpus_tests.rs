@@ -2,30 +2,19 @@
 //! with `helm template`.
 //!
 //! The corpus is found through `CHARTPACK_CORPUS` (default `../../../shared/corpus` from this
-//! crate); helm through `CHARTPACK_HELM` (default `~/.cache/chartpack/helm`, then `helm` on
+//! crate); helm through `HELM` (default `~/.cache/chartpack/helm`, then `helm` on
 //! `PATH`; only v4 is used). Tests that need either print a note and pass when it is absent.
 
 #![allow(clippy::disallowed_methods, clippy::print_stdout)] // tests read the corpus, run helm, print notes
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use chartpack_encoding::json::{self, Value};
 use chartpack_encoding::yaml;
 
-use crate::*;
+use chartpack_testkit::{corpus, Helm, TempDir};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("CHARTPACK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
-    if dir.join("charts").is_dir() {
-        Some(dir)
-    } else {
-        println!("note: corpus not found at {}; skipping", dir.display());
-        None
-    }
-}
+use crate::*;
 
 /// Corpus charts that have a values.schema.json: (name, schema, values.yaml text).
 fn schema_charts(corpus: &Path) -> Vec<(String, Value, String)> {
@@ -84,67 +73,22 @@ fn corpus_values_match_helm_lint() {
     }
 }
 
-/// A helm v4 binary with private, empty config/cache/data directories.
-struct Helm {
-    bin: PathBuf,
-    home: PathBuf,
-}
-
-impl Helm {
-    fn find() -> Option<Helm> {
-        let mut candidates: Vec<PathBuf> = Vec::new();
-        if let Some(p) = std::env::var_os("CHARTPACK_HELM") {
-            candidates.push(p.into());
-        }
-        if let Some(home) = std::env::var_os("HOME") {
-            candidates.push(Path::new(&home).join(".cache/chartpack/helm"));
-        }
-        candidates.push("helm".into());
-        for bin in candidates {
-            let Ok(out) = Command::new(&bin).arg("version").arg("--short").output() else {
-                continue;
-            };
-            if out.status.success() && String::from_utf8_lossy(&out.stdout).starts_with("v4.") {
-                let home = std::env::temp_dir().join(format!("chartpack-schema-helm-{}", std::process::id()));
-                let _ = std::fs::remove_dir_all(&home);
-                std::fs::create_dir_all(&home).expect("create scratch dir");
-                return Some(Helm { bin, home });
-            }
-        }
-        println!("note: no helm v4 binary found (set CHARTPACK_HELM); skipping");
-        None
+/// `helm template` on a chart with `schema` and `values` (in `work`): what helm prints after
+/// `c:` (as in scripts/refresh_helm_cases.py), `None` when the values pass.
+fn helm_template(helm: &Helm, work: &Path, n: usize, schema: &[u8], values: &str) -> Option<String> {
+    let dir = work.join(format!("w{n}/c"));
+    std::fs::create_dir_all(dir.join("templates")).expect("create chart");
+    std::fs::write(dir.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").expect("write");
+    std::fs::write(dir.join("values.schema.json"), schema).expect("write");
+    std::fs::write(dir.join("values.yaml"), values).expect("write");
+    let out = helm.run(work, &["template", &dir.to_string_lossy()]);
+    if out.status.success() {
+        return None;
     }
-
-    /// `helm template` on a chart with `schema` and `values`: what helm prints after
-    /// `c:` (as in scripts/refresh_helm_cases.py), `None` when the values pass.
-    fn template(&self, n: usize, schema: &[u8], values: &str) -> Option<String> {
-        let dir = self.home.join(format!("w{n}/c"));
-        std::fs::create_dir_all(dir.join("templates")).expect("create chart");
-        std::fs::write(dir.join("Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n").expect("write");
-        std::fs::write(dir.join("values.schema.json"), schema).expect("write");
-        std::fs::write(dir.join("values.yaml"), values).expect("write");
-        let out = Command::new(&self.bin)
-            .arg("template")
-            .arg(&dir)
-            .env("HELM_CONFIG_HOME", self.home.join("config"))
-            .env("HELM_CACHE_HOME", self.home.join("cache"))
-            .env("HELM_DATA_HOME", self.home.join("data"))
-            .output()
-            .expect("helm runs");
-        if out.status.success() {
-            return None;
-        }
-        let text = String::from_utf8_lossy(&out.stderr).into_owned();
-        let prefix = "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nc:\n";
-        let text = text.strip_prefix(prefix).unwrap_or_else(|| panic!("unexpected helm output: {text}"));
-        Some(text.strip_suffix("\n\n").unwrap_or(text).to_owned())
-    }
-}
-
-impl Drop for Helm {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.home);
-    }
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    let prefix = "Error: values don't meet the specifications of the schema(s) in the following chart(s):\nc:\n";
+    let text = text.strip_prefix(prefix).unwrap_or_else(|| panic!("unexpected helm output: {text}"));
+    Some(text.strip_suffix("\n\n").unwrap_or(text).to_owned())
 }
 
 /// helm template coalesces values: `null` members of maps disappear.
@@ -265,7 +209,8 @@ fn same_blocks(a: Option<&str>, b: Option<&str>) -> bool {
 #[test]
 fn corpus_mutations_match_helm_template() {
     let Some(corpus) = corpus() else { return };
-    let Some(helm) = Helm::find() else { return };
+    let Some(helm) = Helm::find("schema") else { return };
+    let work = TempDir::new("schema");
     let mut n = 0;
     let mut failures = Vec::new();
     for (name, schema_value, values) in schema_charts(&corpus) {
@@ -280,7 +225,7 @@ fn corpus_mutations_match_helm_template() {
             let mut seen = Vec::new();
             let matched = (0..3).any(|_| {
                 n += 1;
-                let theirs = helm.template(n, &schema_bytes, &text);
+                let theirs = helm_template(&helm, work.path(), n, &schema_bytes, &text);
                 let same = theirs == ours;
                 seen.push(theirs);
                 same

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use chartpack::chart::{load_directory, Timestamp, DEFAULT_LOAD_LIMITS};
 use chartpack::{package, PackageOptions};
-use chartpack_e2e::{corpus, helm, run_helm, TempDir};
+use chartpack_e2e::{corpus, Helm, TempDir};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -47,7 +47,7 @@ fn dir_bytes(dir: &Path) -> u64 {
 fn main() {
     let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(15);
     let Some(corpus) = corpus() else { return };
-    let Some(helm) = helm() else { return };
+    let Some(helm) = Helm::find("e2e") else { return };
     let bin = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "target/release/chartpack".to_owned()));
     assert!(bin.is_file(), "chartpack binary {} missing", bin.display());
     let work = TempDir::new("bench");
@@ -67,14 +67,13 @@ fn main() {
             break;
         }
         let out = work.path().join("out");
-        let state = work.path().join("state");
         let arg = chart.to_string_lossy().into_owned();
-        if !run_helm(&helm, &state, work.path(), &["package", &arg, "-d", &out.to_string_lossy()]).status.success() {
+        if !helm.run(work.path(), &["package", &arg, "-d", &out.to_string_lossy()]).status.success() {
             continue;
         }
         shown += 1;
         let helm_t = time_runs(runs, || {
-            run_helm(&helm, &state, work.path(), &["package", &arg, "-d", &out.to_string_lossy()]);
+            helm.run(work.path(), &["package", &arg, "-d", &out.to_string_lossy()]);
         });
         let ours_t = time_runs(runs, || {
             Command::new(&bin).args(["package", &arg, "-d", &out.to_string_lossy()]).output().expect("run chartpack");
