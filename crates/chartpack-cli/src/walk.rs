@@ -32,18 +32,40 @@ pub fn read_chart_dir(dir: &Path) -> Result<Vec<ChartFile>, WalkError> {
             .map_err(|e| WalkError { path: HELMIGNORE.to_owned(), message: e.to_string() })?,
         Err(_) => IgnoreRules::default(),
     };
-    let mut walker = Walker { root: root.clone(), rules: Some(rules), files: Vec::new(), dirs: Vec::new(), total: 0 };
+    let mut walker = Walker { root: root.clone(), rules, files: Vec::new(), total: 0 };
     walker.walk_dir(&root, "", &mut Vec::new())?;
     Ok(walker.files)
 }
 
-/// Reads every file and directory of a chart directory, ignoring nothing (what `helm lint`
-/// looks at before loading). Unreadable entries are skipped here; the load reports them.
+/// What `helm lint` reads directly from a chart directory before loading it: the top-level
+/// entries (files and directories, symbolic links followed, nothing ignored) with the contents
+/// of `Chart.yaml`, `values.yaml` and `values.schema.json` (each at most 5 MiB). Nothing else
+/// is read, so a huge ignored tree costs nothing here.
 pub fn read_source_tree(dir: &Path) -> SourceTree {
-    let root = absolute(dir);
-    let mut walker = Walker { root: root.clone(), rules: None, files: Vec::new(), dirs: Vec::new(), total: 0 };
-    let _ = walker.walk_dir(&root, "", &mut Vec::new());
-    SourceTree { files: walker.files, dirs: walker.dirs }
+    let mut tree = SourceTree::default();
+    let Ok(entries) = fs::read_dir(dir) else { return tree };
+    let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    for name in names {
+        let path = dir.join(&name);
+        let Ok(meta) = fs::metadata(&path) else { continue };
+        if meta.is_dir() {
+            tree.dirs.push(name);
+            continue;
+        }
+        let data = if matches!(name.as_str(), "Chart.yaml" | "values.yaml" | "values.schema.json") {
+            let mut data = Vec::new();
+            let read = fs::File::open(&path).and_then(|f| f.take(MAX_FILE_BYTES).read_to_end(&mut data));
+            if read.is_err() {
+                continue;
+            }
+            data
+        } else {
+            Vec::new()
+        };
+        tree.files.push(ChartFile { path: name, data, modified: Timestamp::default() });
+    }
+    tree
 }
 
 fn absolute(dir: &Path) -> PathBuf {
@@ -56,10 +78,8 @@ fn absolute(dir: &Path) -> PathBuf {
 
 struct Walker {
     root: PathBuf,
-    /// `None`: collect everything, never fail on a file (lint's raw view).
-    rules: Option<IgnoreRules>,
+    rules: IgnoreRules,
     files: Vec<ChartFile>,
-    dirs: Vec<String>,
     total: u64,
 }
 
@@ -84,12 +104,9 @@ impl Walker {
         for name in names {
             let path = dir.join(&name);
             let child_rel = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-            let result = self.walk_entry(&path, &child_rel, stack);
-            if let Err(e) = result {
-                if self.rules.is_some() {
-                    stack.pop();
-                    return Err(e);
-                }
+            if let Err(e) = self.walk_entry(&path, &child_rel, stack) {
+                stack.pop();
+                return Err(e);
             }
         }
         stack.pop();
@@ -115,13 +132,12 @@ impl Walker {
             link
         };
         if meta.is_dir() {
-            if self.rules.as_ref().is_some_and(|r| r.ignores(rel, true)) {
+            if self.rules.ignores(rel, true) {
                 return Ok(());
             }
-            self.dirs.push(rel.to_owned());
             return self.walk_dir(path, rel, stack);
         }
-        if self.rules.as_ref().is_some_and(|r| r.ignores(rel, false)) {
+        if self.rules.ignores(rel, false) {
             return Ok(());
         }
         if !meta.is_file() {
@@ -147,7 +163,7 @@ impl Walker {
             );
         }
         self.total += data.len() as u64;
-        if self.rules.is_some() && self.total > MAX_TOTAL_BYTES {
+        if self.total > MAX_TOTAL_BYTES {
             return Err(self.error(
                 rel,
                 format!("chart directory {} is larger than the maximum size {MAX_TOTAL_BYTES}", self.root.display()),
