@@ -165,6 +165,18 @@ fn check_lint(helm: &Helm, chart: &Path, work: &Path) -> Result<(), String> {
     if ours != theirs {
         return Err(format!("lint findings differ:\n  helm:      {theirs:?}\n  chartpack: {ours:?}"));
     }
+    // Where helm reported nothing chartpack leaves out, the whole report and exit status must
+    // match too (summary line, blank lines, `Error: … failed` on stderr).
+    let all_helm_findings = stdout(&h).lines().filter(|l| l.starts_with('[')).count();
+    let kept = theirs.len();
+    if all_helm_findings == kept {
+        if stdout(&h) != stdout(&c)
+            || h.status.code() != c.status.code()
+            || error_line(&stderr(&h)) != error_line(&stderr(&c))
+        {
+            return Err(format!("lint report differs:\n--- helm\n{}--- chartpack\n{}", stdout(&h), stdout(&c)));
+        }
+    }
     Ok(())
 }
 
