@@ -9,6 +9,7 @@ pub mod lint;
 pub mod load;
 pub mod lock;
 pub mod metadata;
+mod render_values;
 pub mod show;
 pub mod time;
 pub mod values;

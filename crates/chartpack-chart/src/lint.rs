@@ -2,9 +2,8 @@
 //! directory, dependencies and CRDs. Mirrors helm pkg/chart/v2/lint/rules (chartfile.go,
 //! values.go, the first steps of template.go, dependencies.go, crds.go).
 //!
-//! Not covered yet: rendering templates (and the per-template checks that follow it), and the
-//! templates rule's schema validation of coalesced values with subcharts (the values rule's
-//! validation of `values.yaml` against `values.schema.json` is covered).
+//! Not covered yet: rendering templates (and the per-template checks that follow it), and
+//! `import-values` when checking the render values against the schemas.
 
 use chartpack_encoding::yaml::{self, Value};
 
@@ -391,36 +390,28 @@ fn schema_problem(values: &[u8], schema: &[u8]) -> Option<String> {
         chartpack_encoding::json::Value::Null => chartpack_encoding::json::Value::Object(Vec::new()),
         other => other,
     };
-    match validate_against(schema, &instance)? {
-        SchemaOutcome::Invalid(errors) => Some(format!("{errors}\n")),
-        SchemaOutcome::Unusable(text) => Some(text),
-    }
+    validate_against(schema, &instance)
 }
 
-/// Why values failed a schema: violations, or a schema that could not be used at all.
-enum SchemaOutcome {
-    Invalid(chartpack_schema::ValidationErrors),
-    Unusable(String),
-}
-
-/// Parses, compiles and applies a `values.schema.json`; `None` when the values pass or the
-/// schema file is empty (helm skips empty schemas).
-fn validate_against(schema: &[u8], values: &chartpack_encoding::json::Value) -> Option<SchemaOutcome> {
+/// Parses, compiles and applies a `values.schema.json`: `None` when the values pass or the
+/// schema file is empty (helm skips empty schemas); otherwise helm's text (violations end with
+/// a newline, as helm's `JSONSchemaValidationError` adds one).
+pub(crate) fn validate_against(schema: &[u8], values: &chartpack_encoding::json::Value) -> Option<String> {
     if schema.is_empty() {
         return None;
     }
     let schema = match chartpack_encoding::json::parse(schema) {
         Ok(schema) => schema,
-        Err(e) => return Some(SchemaOutcome::Unusable(e.to_string())),
+        Err(e) => return Some(e.to_string()),
     };
     let compiled = match chartpack_schema::compile(&schema) {
         Ok(compiled) => compiled,
-        Err(e) => return Some(SchemaOutcome::Unusable(e.to_string())),
+        Err(e) => return Some(e.to_string()),
     };
     match compiled.validate(values) {
         Ok(()) => None,
-        Err(chartpack_schema::ValidateError::Invalid(errors)) => Some(SchemaOutcome::Invalid(errors)),
-        Err(other) => Some(SchemaOutcome::Unusable(other.to_string())),
+        Err(chartpack_schema::ValidateError::Invalid(errors)) => Some(format!("{errors}\n")),
+        Err(other) => Some(other.to_string()),
     }
 }
 
@@ -432,43 +423,12 @@ fn templates_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {
         DirState::Directory => match input.loaded {
             Err(e) => push(out, Severity::Error, P, e.to_string()),
             Ok(chart) => {
-                if let Some(problem) = render_values_schema_problem(chart) {
-                    push(
-                        out,
-                        Severity::Error,
-                        P,
-                        format!("values don't meet the specifications of the schema(s) in the following chart(s):\n{problem}"),
-                    );
+                if let Some(problem) = crate::render_values::render_values_problem(chart) {
+                    push(out, Severity::Error, P, problem);
                 }
             }
         },
     }
-}
-
-/// helm's schema check of the values it would render with (`ToRenderValuesWithSchemaValidation`
-/// after `CoalesceValues`): for a chart without subcharts, `values.yaml` as loaded with its
-/// top-level `null` members removed. Charts with subcharts need helm's full coalescing and
-/// condition processing, which chartpack does not do yet: they are not checked here.
-fn render_values_schema_problem(chart: &Chart) -> Option<String> {
-    let schema = chart.schema.as_ref().filter(|s| !s.data.is_empty())?;
-    if !chart.dependencies.is_empty() {
-        return None;
-    }
-    let values = match &chart.values {
-        Some(file) => crate::values::load_values(&file.data).ok()?,
-        None => chartpack_encoding::json::Value::Object(Vec::new()),
-    };
-    let values = match values {
-        chartpack_encoding::json::Value::Object(members) => chartpack_encoding::json::Value::Object(
-            members.into_iter().filter(|(_, v)| *v != chartpack_encoding::json::Value::Null).collect(),
-        ),
-        other => other,
-    };
-    let problem = match validate_against(&schema.data, &values)? {
-        SchemaOutcome::Invalid(errors) => format!("{errors}\n"),
-        SchemaOutcome::Unusable(text) => text,
-    };
-    Some(format!("{}:\n{problem}", chart.name()))
 }
 
 fn dependency_rules(input: &LintInput<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,0 +1,323 @@
+//! The values helm renders with, as far as `helm lint` needs them: dependency conditions, tags
+//! and aliases (`ProcessDependencies`, without import-values), values coalescing
+//! (`CoalesceValues`) and the schema check of every enabled chart (`ValidateAgainstSchema`).
+//! Mirrors helm pkg/chart/v2/util/dependencies.go and pkg/chart/common/util/coalesce.go.
+
+use chartpack_encoding::json::Value as Json;
+
+use crate::load::Chart;
+use crate::values::load_values;
+
+type Map = Vec<(String, Json)>;
+
+fn get<'m>(map: &'m Map, key: &str) -> Option<&'m Json> {
+    map.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn set(map: &mut Map, key: &str, value: Json) {
+    match map.iter_mut().find(|(k, _)| k == key) {
+        Some(slot) => slot.1 = value,
+        None => map.push((key.to_owned(), value)),
+    }
+}
+
+fn remove(map: &mut Map, key: &str) -> Option<Json> {
+    let index = map.iter().position(|(k, _)| k == key)?;
+    Some(map.remove(index).1)
+}
+
+/// A chart as helm sees it while rendering: its (possibly aliased) name, its values, and its
+/// enabled subcharts.
+#[derive(Debug, Clone)]
+struct Node<'c> {
+    chart: &'c Chart,
+    name: String,
+    values: Map,
+    deps: Vec<Node<'c>>,
+}
+
+impl<'c> Node<'c> {
+    fn new(chart: &'c Chart) -> Result<Node<'c>, String> {
+        let values = match &chart.values {
+            Some(file) => match load_values(&file.data)? {
+                Json::Object(map) => map,
+                _ => Map::new(),
+            },
+            None => Map::new(),
+        };
+        let deps = chart.dependencies.iter().map(Node::new).collect::<Result<_, _>>()?;
+        Ok(Node { chart, name: chart.name().to_owned(), values, deps })
+    }
+}
+
+/// Whether any chart of the tree uses `import-values`, which chartpack does not apply yet.
+fn uses_import_values(chart: &Chart) -> bool {
+    chart.metadata.dependencies.iter().flatten().any(|d| !d.import_values.is_empty())
+        || chart.dependencies.iter().any(uses_import_values)
+}
+
+/// helm's `IsCompatibleRange`: the constraint parses and the version satisfies it.
+fn compatible(constraint: &str, version: &str) -> bool {
+    match (chartpack_semver::Constraints::parse(constraint), chartpack_semver::Version::parse(version)) {
+        (Ok(c), Ok(v)) => c.matches(&v),
+        _ => false,
+    }
+}
+
+/// helm's `processDependencyEnabled`: resolves aliases, then drops subcharts disabled by tags
+/// or conditions, recursively.
+fn process_enabled(node: &mut Node<'_>, values: &Map, path: &str) -> Result<(), String> {
+    let reqs: Vec<&crate::metadata::Dependency> = node.chart.metadata.dependencies.iter().flatten().collect();
+    if node.chart.metadata.dependencies.is_empty() {
+        return Ok(());
+    }
+    let existing = std::mem::take(&mut node.deps);
+    let mut deps: Vec<Node<'_>> = existing
+        .iter()
+        .filter(|e| !reqs.iter().any(|r| e.name == r.name && compatible(&r.version, &e.chart.metadata.version)))
+        .cloned()
+        .collect();
+    // (name after aliasing, enabled)
+    let mut states: Vec<(String, bool)> = Vec::with_capacity(reqs.len());
+    for r in &reqs {
+        if let Some(found) =
+            existing.iter().find(|c| c.name == r.name && compatible(&r.version, &c.chart.metadata.version))
+        {
+            let mut copy = found.clone();
+            if !r.alias.is_empty() {
+                copy.name = r.alias.clone();
+            }
+            deps.push(copy);
+        }
+        states.push((if r.alias.is_empty() { r.name.clone() } else { r.alias.clone() }, true));
+    }
+    node.deps = deps;
+    let mut cvals = values.clone();
+    coalesce(node, &mut cvals)?;
+    apply_tags(&reqs, &mut states, &cvals);
+    apply_conditions(&reqs, &mut states, &cvals, path);
+    node.deps.retain(|d| !states.iter().any(|(name, enabled)| !enabled && *name == d.name));
+    for dep in &mut node.deps {
+        let subpath = format!("{path}{}.", dep.name);
+        process_enabled(dep, &cvals, &subpath)?;
+    }
+    Ok(())
+}
+
+fn apply_tags(reqs: &[&crate::metadata::Dependency], states: &mut [(String, bool)], cvals: &Map) {
+    let Some(Json::Object(tags)) = get(cvals, "tags") else { return };
+    for (r, state) in reqs.iter().zip(states.iter_mut()) {
+        let (mut has_true, mut has_false) = (false, false);
+        for tag in &r.tags {
+            match get(tags, tag) {
+                Some(Json::Bool(true)) => has_true = true,
+                Some(Json::Bool(false)) => has_false = true,
+                _ => {}
+            }
+        }
+        state.1 = has_true || !has_false;
+    }
+}
+
+fn apply_conditions(reqs: &[&crate::metadata::Dependency], states: &mut [(String, bool)], cvals: &Map, path: &str) {
+    for (r, state) in reqs.iter().zip(states.iter_mut()) {
+        for condition in r.condition.trim().split(',') {
+            if condition.is_empty() {
+                continue;
+            }
+            if let Some(Json::Bool(b)) = path_value(cvals, &format!("{path}{condition}")) {
+                state.1 = *b;
+                break;
+            }
+        }
+    }
+}
+
+/// helm's `Values.PathValue`: the non-table value at a dotted path.
+fn path_value<'m>(map: &'m Map, path: &str) -> Option<&'m Json> {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let last = parts.pop()?;
+    let mut table = map;
+    for part in parts {
+        match get(table, part) {
+            Some(Json::Object(inner)) => table = inner,
+            _ => return None,
+        }
+    }
+    get(table, last).filter(|v| !matches!(v, Json::Object(_)))
+}
+
+/// helm's `coalesce`: the chart's values under `dest`, then its subcharts'.
+fn coalesce(node: &Node<'_>, dest: &mut Map) -> Result<(), String> {
+    coalesce_values(node, dest);
+    for sub in &node.deps {
+        let mut sub_values = match remove(dest, &sub.name) {
+            None => Map::new(),
+            Some(Json::Object(map)) => map,
+            Some(other) => {
+                let text = String::from_utf8_lossy(&chartpack_encoding::json::to_vec(&other)).into_owned();
+                set(dest, &sub.name, other);
+                return Err(format!("type mismatch on {}: %!t({})", sub.name, text));
+            }
+        };
+        coalesce_globals(&mut sub_values, dest);
+        coalesce(sub, &mut sub_values)?;
+        set(dest, &sub.name, Json::Object(sub_values));
+    }
+    Ok(())
+}
+
+fn coalesce_values(node: &Node<'_>, v: &mut Map) {
+    for (key, val) in &node.values {
+        match get(v, key) {
+            None => set(v, key, val.clone()),
+            Some(Json::Null) => {
+                remove(v, key);
+            }
+            Some(Json::Object(_)) => {
+                if let Json::Object(src) = val {
+                    let merge = node.deps.iter().any(|d| d.name == *key);
+                    if let Some(Json::Object(dest)) = v.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v) {
+                        coalesce_tables(dest, src.clone(), merge);
+                    }
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+fn coalesce_globals(dest: &mut Map, src: &Map) {
+    let mut dg = match get(dest, "global") {
+        None => Map::new(),
+        Some(Json::Object(map)) => map.clone(),
+        Some(_) => return,
+    };
+    let sg = match get(src, "global") {
+        None => Map::new(),
+        Some(Json::Object(map)) => map.clone(),
+        Some(_) => return,
+    };
+    for (key, val) in sg {
+        match (val, get(&dg, &key).cloned()) {
+            (Json::Object(vmap), None) => set(&mut dg, &key, Json::Object(vmap)),
+            (Json::Object(mut vmap), Some(Json::Object(destv))) => {
+                coalesce_tables(&mut vmap, destv, true);
+                set(&mut dg, &key, Json::Object(vmap));
+            }
+            (Json::Object(_), Some(_)) | (_, Some(Json::Object(_))) => {}
+            (val, _) => set(&mut dg, &key, val),
+        }
+    }
+    set(dest, "global", Json::Object(dg));
+}
+
+/// helm's `coalesceTablesFullKey`: `src` under `dst`; a `null` in `dst` deletes the key when
+/// `src` had a value (unless merging).
+fn coalesce_tables(dst: &mut Map, mut src: Map, merge: bool) {
+    let src_non_null: Vec<String> =
+        src.iter().filter(|(_, v)| !matches!(v, Json::Null)).map(|(k, _)| k.clone()).collect();
+    let null_keys: Vec<String> = dst.iter().filter(|(_, v)| matches!(v, Json::Null)).map(|(k, _)| k.clone()).collect();
+    for key in null_keys {
+        set(&mut src, &key, Json::Null);
+    }
+    for (key, val) in src {
+        match dst.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, Json::Null)) if !merge && src_non_null.contains(&key) => {
+                remove(dst, &key);
+            }
+            None => dst.push((key, val)),
+            Some((_, Json::Object(dv))) => {
+                if let Json::Object(sv) = val {
+                    coalesce_tables(dv, sv, merge);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// helm's `ValidateAgainstSchema`: each enabled chart's schema against its part of `values`.
+fn validate(node: &Node<'_>, values: &Map, out: &mut String) {
+    if let Some(schema) = node.chart.schema.as_ref().filter(|s| !s.data.is_empty()) {
+        if let Some(problem) = crate::lint::validate_against(&schema.data, &Json::Object(values.clone())) {
+            out.push_str(&format!("{}:\n{problem}", node.name));
+        }
+    }
+    for sub in &node.deps {
+        match get(values, &sub.name) {
+            None | Some(Json::Null) => {}
+            Some(Json::Object(map)) => validate(sub, map, out),
+            Some(other) => {
+                let go_type = match other {
+                    Json::Bool(_) => "bool",
+                    Json::Number(_) => "float64",
+                    Json::String(_) => "string",
+                    _ => "[]interface {}",
+                };
+                out.push_str(&format!(
+                    "{}:\ninvalid type for values: expected object (map), got {go_type}\n",
+                    sub.name
+                ));
+            }
+        }
+    }
+}
+
+/// What `helm lint`'s templates rule reports about the values it would render with, with no
+/// values given on the command line: `None` when they pass (or when the chart uses
+/// `import-values`, which chartpack does not apply yet, or fails to process as helm's does
+/// silently); otherwise helm's message.
+pub(crate) fn render_values_problem(chart: &Chart) -> Option<String> {
+    if uses_import_values(chart) {
+        return None;
+    }
+    let mut root = Node::new(chart).ok()?;
+    process_enabled(&mut root, &Map::new(), "").ok()?;
+    let mut cvals = Map::new();
+    coalesce(&root, &mut cvals).ok()?;
+    // ToRenderValuesWithSchemaValidation coalesces once more, then validates.
+    let mut render = cvals;
+    if let Err(e) = coalesce(&root, &mut render) {
+        return Some(e);
+    }
+    let mut out = String::new();
+    validate(&root, &render, &mut out);
+    (!out.is_empty())
+        .then(|| format!("values don't meet the specifications of the schema(s) in the following chart(s):\n{out}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(json: &str) -> Map {
+        match chartpack_encoding::json::parse(json.as_bytes()) {
+            Ok(Json::Object(map)) => map,
+            other => panic!("not an object: {other:?}"),
+        }
+    }
+
+    fn text(map: Map) -> String {
+        String::from_utf8_lossy(&chartpack_encoding::json::to_vec(&Json::Object(map))).into_owned()
+    }
+
+    // helm's coalesceTablesFullKey: user null deletes a default; defaults fill gaps; tables merge.
+    #[test]
+    fn tables_coalesce_like_helm() {
+        let mut dst = obj(r#"{"a":null,"b":{"x":1},"c":2}"#);
+        coalesce_tables(&mut dst, obj(r#"{"a":5,"b":{"x":9,"y":3},"d":4}"#), false);
+        assert_eq!(text(dst), r#"{"b":{"x":1,"y":3},"c":2,"d":4}"#);
+        let mut dst = obj(r#"{"a":null}"#);
+        coalesce_tables(&mut dst, obj(r#"{"a":5}"#), true);
+        assert_eq!(text(dst), r#"{"a":null}"#);
+    }
+
+    #[test]
+    fn path_values() {
+        let map = obj(r#"{"a":{"b":{"c":true}},"t":{"x":1}}"#);
+        assert_eq!(path_value(&map, "a.b.c"), Some(&Json::Bool(true)));
+        assert_eq!(path_value(&map, "a.b"), None);
+        assert_eq!(path_value(&map, "t.y"), None);
+    }
+}
