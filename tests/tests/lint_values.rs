@@ -70,6 +70,18 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "",
     ),
     (
+        "import-values-map",
+        "apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n- name: sub\n  version: 1.0.0\n  repository: file://x\n  import-values:\n  - child: conf\n    parent: imported\n",
+        "sub:\n  conf:\n    level: high\n",
+        r#"{"type":"object","required":["imported"],"properties":{"imported":{"type":"object","properties":{"level":{"type":"integer"}}}}}"#,
+    ),
+    (
+        "import-values-exports",
+        "apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n- name: sub\n  version: 1.0.0\n  repository: file://x\n  import-values: [data]\n",
+        "own: 1\n",
+        r#"{"type":"object","required":["shared"],"properties":{"shared":{"type":"string"}}}"#,
+    ),
+    (
         "all-fine",
         "apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n- name: sub\n  version: 1.0.0\n  repository: file://x\n",
         "sub:\n  port: 8080\nglobal:\n  tier: web\n",
@@ -88,7 +100,7 @@ fn render_values_schema_checks_match_helm() {
             ("values.yaml", *values),
             ("templates/cm.yaml", TEMPLATE),
             ("charts/sub/Chart.yaml", SUB_CHART),
-            ("charts/sub/values.yaml", "port: 80\n"),
+            ("charts/sub/values.yaml", "port: 80\nexports:\n  data:\n    shared: 7\n"),
             ("charts/sub/values.schema.json", SUB_SCHEMA),
             ("charts/sub/templates/cm.yaml", TEMPLATE),
         ];

@@ -2,8 +2,7 @@
 //! directory, dependencies and CRDs. Mirrors helm pkg/chart/v2/lint/rules (chartfile.go,
 //! values.go, the first steps of template.go, dependencies.go, crds.go).
 //!
-//! Not covered yet: rendering templates (and the per-template checks that follow it), and
-//! `import-values` when checking the render values against the schemas.
+//! Not covered yet: rendering templates (and the per-template checks that follow it).
 
 use chartpack_encoding::yaml::{self, Value};
 

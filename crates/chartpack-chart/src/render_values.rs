@@ -1,5 +1,5 @@
-//! The values helm renders with, as far as `helm lint` needs them: dependency conditions, tags
-//! and aliases (`ProcessDependencies`, without import-values), values coalescing
+//! The values helm renders with, as far as `helm lint` needs them: dependency conditions, tags,
+//! aliases and import-values (`ProcessDependencies`), values coalescing
 //! (`CoalesceValues`) and the schema check of every enabled chart (`ValidateAgainstSchema`).
 //! Mirrors helm pkg/chart/v2/util/dependencies.go and pkg/chart/common/util/coalesce.go.
 
@@ -50,10 +50,77 @@ impl<'c> Node<'c> {
     }
 }
 
-/// Whether any chart of the tree uses `import-values`, which chartpack does not apply yet.
-fn uses_import_values(chart: &Chart) -> bool {
-    chart.metadata.dependencies.iter().flatten().any(|d| !d.import_values.is_empty())
-        || chart.dependencies.iter().any(uses_import_values)
+/// helm's `processDependencyImportValues` (merge mode, as `ProcessDependencies` runs it),
+/// bottom-up: every chart with dependencies gets the merged values of its tree, with the
+/// subcharts' imported tables filling the gaps.
+fn process_import_values(node: &mut Node<'_>) -> Result<(), String> {
+    for dep in &mut node.deps {
+        process_import_values(dep)?;
+    }
+    if node.chart.metadata.dependencies.is_empty() {
+        return Ok(());
+    }
+    let mut cvals = Map::new();
+    coalesce(node, &mut cvals, true)?;
+    let mut imported = Map::new();
+    for r in node.chart.metadata.dependencies.iter().flatten() {
+        let name = if r.alias.is_empty() { &r.name } else { &r.alias };
+        for entry in &r.import_values {
+            match entry {
+                Json::Object(map) => {
+                    let child = go_format_v(get(map, "child"));
+                    let parent = go_format_v(get(map, "parent"));
+                    if let Some(table) = table(&cvals, &format!("{name}.{child}")) {
+                        coalesce_tables(&mut imported, path_to_map(&parent, table.clone()), true);
+                    }
+                }
+                Json::String(export) => {
+                    if let Some(table) = table(&cvals, &format!("{name}.exports.{export}")) {
+                        coalesce_tables(&mut imported, table.clone(), true);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    coalesce_tables(&mut cvals, imported, true);
+    node.values = cvals;
+    Ok(())
+}
+
+/// Go's `fmt.Sprintf("%v", x)` for the scalars an import-values entry holds.
+fn go_format_v(value: Option<&Json>) -> String {
+    match value {
+        None | Some(Json::Null) => "<nil>".to_owned(),
+        Some(Json::String(s)) => s.clone(),
+        Some(Json::Bool(b)) => b.to_string(),
+        Some(Json::Number(n)) => n.as_str().to_owned(),
+        Some(other) => String::from_utf8_lossy(&chartpack_encoding::json::to_vec(other)).into_owned(),
+    }
+}
+
+/// helm's `Values.Table`: the mapping at a dotted path.
+fn table<'m>(map: &'m Map, path: &str) -> Option<&'m Map> {
+    let mut current = map;
+    for part in path.split('.') {
+        match get(current, part) {
+            Some(Json::Object(inner)) => current = inner,
+            _ => return None,
+        }
+    }
+    Some(current)
+}
+
+/// helm's `pathToMap`: `data` nested under the dotted `path` (`.` is the root).
+fn path_to_map(path: &str, data: Map) -> Map {
+    if path == "." {
+        return data;
+    }
+    let mut current = data;
+    for part in path.split('.').rev() {
+        current = vec![(part.to_owned(), Json::Object(current))];
+    }
+    current
 }
 
 /// helm's `IsCompatibleRange`: the constraint parses and the version satisfies it.
@@ -93,7 +160,7 @@ fn process_enabled(node: &mut Node<'_>, values: &Map, path: &str) -> Result<(), 
     }
     node.deps = deps;
     let mut cvals = values.clone();
-    coalesce(node, &mut cvals)?;
+    coalesce(node, &mut cvals, false)?;
     apply_tags(&reqs, &mut states, &cvals);
     apply_conditions(&reqs, &mut states, &cvals, path);
     node.deps.retain(|d| !states.iter().any(|(name, enabled)| !enabled && *name == d.name));
@@ -147,9 +214,10 @@ fn path_value<'m>(map: &'m Map, path: &str) -> Option<&'m Json> {
     get(table, last).filter(|v| !matches!(v, Json::Object(_)))
 }
 
-/// helm's `coalesce`: the chart's values under `dest`, then its subcharts'.
-fn coalesce(node: &Node<'_>, dest: &mut Map) -> Result<(), String> {
-    coalesce_values(node, dest);
+/// helm's `coalesce`: the chart's values under `dest`, then its subcharts' (`merge` keeps
+/// `null`s, as `MergeValues` does; `CoalesceValues` lets them delete defaults).
+fn coalesce(node: &Node<'_>, dest: &mut Map, merge: bool) -> Result<(), String> {
+    coalesce_values(node, dest, merge);
     for sub in &node.deps {
         let mut sub_values = match remove(dest, &sub.name) {
             None => Map::new(),
@@ -161,22 +229,22 @@ fn coalesce(node: &Node<'_>, dest: &mut Map) -> Result<(), String> {
             }
         };
         coalesce_globals(&mut sub_values, dest);
-        coalesce(sub, &mut sub_values)?;
+        coalesce(sub, &mut sub_values, merge)?;
         set(dest, &sub.name, Json::Object(sub_values));
     }
     Ok(())
 }
 
-fn coalesce_values(node: &Node<'_>, v: &mut Map) {
+fn coalesce_values(node: &Node<'_>, v: &mut Map, merge: bool) {
     for (key, val) in &node.values {
         match get(v, key) {
             None => set(v, key, val.clone()),
-            Some(Json::Null) => {
+            Some(Json::Null) if !merge => {
                 remove(v, key);
             }
             Some(Json::Object(_)) => {
                 if let Json::Object(src) = val {
-                    let merge = node.deps.iter().any(|d| d.name == *key);
+                    let merge = merge || node.deps.iter().any(|d| d.name == *key);
                     if let Some(Json::Object(dest)) = v.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v) {
                         coalesce_tables(dest, src.clone(), merge);
                     }
@@ -265,20 +333,17 @@ fn validate(node: &Node<'_>, values: &Map, out: &mut String) {
 }
 
 /// What `helm lint`'s templates rule reports about the values it would render with, with no
-/// values given on the command line: `None` when they pass (or when the chart uses
-/// `import-values`, which chartpack does not apply yet, or fails to process as helm's does
-/// silently); otherwise helm's message.
+/// values given on the command line: `None` when they pass (or when processing fails, which
+/// helm's rule skips silently); otherwise helm's message.
 pub(crate) fn render_values_problem(chart: &Chart) -> Option<String> {
-    if uses_import_values(chart) {
-        return None;
-    }
     let mut root = Node::new(chart).ok()?;
     process_enabled(&mut root, &Map::new(), "").ok()?;
+    process_import_values(&mut root).ok()?;
     let mut cvals = Map::new();
-    coalesce(&root, &mut cvals).ok()?;
+    coalesce(&root, &mut cvals, false).ok()?;
     // ToRenderValuesWithSchemaValidation coalesces once more, then validates.
     let mut render = cvals;
-    if let Err(e) = coalesce(&root, &mut render) {
+    if let Err(e) = coalesce(&root, &mut render, false) {
         return Some(e);
     }
     let mut out = String::new();
