@@ -95,7 +95,7 @@ fn cmd_package(argv: &[String]) -> Result<(), String> {
     };
     for dir in std::mem::take(&mut args.positional) {
         let path = Path::new(&dir);
-        std::fs::metadata(path).map_err(|e| format!("stat {dir}: {}", io_text(&e)))?;
+        std::fs::metadata(path).map_err(|e| format!("stat {dir}: {}", walk::io_text(&e)))?;
         let files = walk::read_chart_dir(path).map_err(|e| e.message)?;
         let chart = load_directory(files, &DEFAULT_LOAD_LIMITS).map_err(|e| e.to_string())?;
         for notice in &chart.notices {
@@ -179,7 +179,7 @@ fn lint_one(path: &str) -> (Vec<chartpack::chart::Diagnostic>, Option<String>) {
     let (tree, chart_dir) = if is_archive_path(path) {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) => return (Vec::new(), Some(format!("unable to open tarball: open {path}: {}", io_text(&e)))),
+            Err(e) => return (Vec::new(), Some(format!("unable to open tarball: open {path}: {}", walk::io_text(&e)))),
         };
         match chartpack::expand_for_lint(&bytes, &DEFAULT_LOAD_LIMITS) {
             Ok((name, tree)) => (tree, name),
@@ -193,11 +193,11 @@ fn lint_one(path: &str) -> (Vec<chartpack::chart::Diagnostic>, Option<String>) {
                 Some(format!(
                     "unable to check Chart.yaml file in chart: stat {}: {}",
                     chart_yaml.display(),
-                    io_text(&e)
+                    walk::io_text(&e)
                 )),
             );
         }
-        (walk::read_source_tree(Path::new(path)), absolute_clean(Path::new(path)))
+        (walk::read_source_tree(Path::new(path)), walk::absolute(Path::new(path)).display().to_string())
     };
     let loaded = if is_archive_path(path) {
         load_directory(tree.files.clone(), &DEFAULT_LOAD_LIMITS)
@@ -216,7 +216,7 @@ fn cmd_verify(argv: &[String]) -> Result<(), String> {
         return Err("need at least one argument, the path to the chart archive".to_owned());
     }
     for path in &args.positional {
-        let bytes = std::fs::read(path).map_err(|e| format!("open {path}: {}", io_text(&e)))?;
+        let bytes = std::fs::read(path).map_err(|e| format!("open {path}: {}", walk::io_text(&e)))?;
         let verified =
             chartpack::verify_archive(&bytes, path, &DEFAULT_LOAD_LIMITS).map_err(|e| format!("{path}: {e}"))?;
         println!(
@@ -245,46 +245,15 @@ fn cmd_show(argv: &[String]) -> Result<(), String> {
         "all" => ShowPart::All,
         other => return Err(format!("unknown part \"{other}\": use chart, values, readme, crds or all")),
     };
-    let meta = std::fs::metadata(target).map_err(|e| format!("stat {target}: {}", io_text(&e)))?;
+    let meta = std::fs::metadata(target).map_err(|e| format!("stat {target}: {}", walk::io_text(&e)))?;
     let chart = if meta.is_dir() {
         let files = walk::read_chart_dir(Path::new(target)).map_err(|e| e.message)?;
         load_directory(files, &DEFAULT_LOAD_LIMITS).map_err(|e| e.to_string())?
     } else {
-        let bytes = std::fs::read(target).map_err(|e| format!("open {target}: {}", io_text(&e)))?;
+        let bytes = std::fs::read(target).map_err(|e| format!("open {target}: {}", walk::io_text(&e)))?;
         load_archive(&bytes, target, &DEFAULT_LOAD_LIMITS).map_err(|e| e.to_string())?
     };
     let bytes = show(&chart, part).map_err(|e| e.to_string())?;
     std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())?;
     Ok(())
-}
-
-/// Go's `filepath.Abs`: joined to the working directory and lexically cleaned (helm names
-/// chart directories this way in lint findings).
-fn absolute_clean(path: &Path) -> String {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_path_buf())
-    };
-    let mut parts: Vec<String> = Vec::new();
-    for component in joined.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                parts.pop();
-            }
-            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
-            _ => {}
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
-/// Go's wording for the common I/O errors (helm's messages embed them).
-fn io_text(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        std::io::ErrorKind::NotADirectory => "not a directory".to_owned(),
-        _ => e.to_string(),
-    }
 }

@@ -68,12 +68,25 @@ pub fn read_source_tree(dir: &Path) -> SourceTree {
     tree
 }
 
-fn absolute(dir: &Path) -> PathBuf {
-    if dir.is_absolute() {
+/// Go's `filepath.Abs`: joined to the working directory and lexically cleaned (helm walks,
+/// and names in lint findings, the chart directory this way).
+pub fn absolute(dir: &Path) -> PathBuf {
+    let joined = if dir.is_absolute() {
         dir.to_path_buf()
     } else {
         std::env::current_dir().map(|cwd| cwd.join(dir)).unwrap_or_else(|_| dir.to_path_buf())
+    };
+    let mut cleaned = PathBuf::from("/");
+    for component in joined.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                cleaned.pop();
+            }
+            std::path::Component::Normal(part) => cleaned.push(part),
+            _ => {}
+        }
     }
+    cleaned
 }
 
 struct Walker {
@@ -214,11 +227,12 @@ fn first_missing_component(link: &Path) -> Option<PathBuf> {
     Some(cleaned)
 }
 
-/// Go's wording for the common I/O errors.
-fn io_text(e: &std::io::Error) -> String {
+/// Go's wording for the common I/O errors (helm's messages embed them).
+pub fn io_text(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::NotADirectory => "not a directory".to_owned(),
         _ => e.to_string(),
     }
 }
