@@ -5,7 +5,7 @@ use chartpack_archive::{read_archive_files, read_chart_archive, ArchiveError, Li
 
 use crate::ignore::{IgnoreError, IgnoreRules, HELMIGNORE};
 use crate::lock::Lock;
-use crate::metadata::{go_quote, Metadata, Strictness, API_V1};
+use crate::metadata::{Metadata, Strictness, API_V1};
 use crate::time::Timestamp;
 use crate::values::check_values_documents;
 
@@ -399,11 +399,6 @@ pub fn check_declared_dependencies(chart: &Chart) -> Result<(), String> {
     } else {
         Err(format!("found in Chart.yaml, but missing in charts/ directory: {}", missing.join(", ")))
     }
-}
-
-/// Error text helm gives for a chart name that is not a single path element.
-pub fn invalid_chart_name(name: &str) -> String {
-    format!("chart name {} is invalid", go_quote(name))
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ fn entry_time(time: Timestamp, options: &PackageOptions) -> i64 {
     if let Some(fixed) = options.reproducible_time {
         return fixed.secs;
     }
-    if time == Timestamp::go_zero() {
+    if time.is_go_zero() {
         return options.now.rounded_secs();
     }
     time.rounded_secs()
