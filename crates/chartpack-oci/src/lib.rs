@@ -1,0 +1,9 @@
+//! Helm charts as OCI artifacts, and the client side of the OCI distribution protocol.
+//!
+//! Pure logic, no I/O: manifests and config blobs byte-identical to `helm push`, reference and
+//! version resolution as `helm pull`, auth challenges and tokens, docker `config.json`
+//! credentials, and a registry client that drives any [`http::Transport`] (native or browser).
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod digest;
+pub mod http;
