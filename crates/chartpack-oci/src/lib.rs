@@ -7,3 +7,5 @@
 
 pub mod digest;
 pub mod http;
+pub mod base64;
+pub mod secret;
