@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what chartpack's build and tests need, idempotently (checks versions, not mere
-# presence). Cold: ~1-2 min plus the first build; warm: ~1 s. Only package registries are used.
+# presence). Cold: ~1-2 min plus the first build (plus the apt packages on a new machine);
+# warm: ~1 s. Only package registries are used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${CHARTPACK_CACHE:-$HOME/.cache/chartpack}"
@@ -29,13 +30,54 @@ if [ ! -x "$CACHE/helm" ] || ! "$CACHE/helm" version --short 2>/dev/null | grep 
   "$CACHE/helm" version --short | grep -q "^$HELM_WANT" || { echo "unexpected helm version" >&2; exit 1; }
 fi
 
-# 3. cargo-fuzz, for the brief fuzz run (libFuzzer; built on the stable toolchain).
+# 3. System tools for the registry, browser and benchmark tests: headless Chromium and its
+#    driver, the real `distribution` registry, htpasswd (apache2-utils), skopeo, hyperfine.
+#    `command -v a b` succeeds if any one is found, so check each.
+need_apt=
+for tool in chromium chromedriver docker-registry htpasswd skopeo hyperfine; do
+  command -v "$tool" >/dev/null 2>&1 || need_apt=1
+done
+if [ -n "$need_apt" ]; then
+  step "apt-get install chromium chromium-driver docker-registry apache2-utils skopeo hyperfine"
+  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -q
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    chromium chromium-driver docker-registry apache2-utils skopeo hyperfine
+fi
+
+# 4. A Python venv with PyJWT and cryptography, for the test token server
+#    (crates/chartpack-testkit/token_server.py). Checked by importing the pinned versions.
+PYJWT_WANT="2.15.1"
+CRYPTOGRAPHY_WANT="50.0.2"
+venv_ok() {
+  "$CACHE/venv/bin/python" - "$PYJWT_WANT" "$CRYPTOGRAPHY_WANT" >/dev/null 2>&1 <<'PY'
+import sys, jwt, cryptography
+sys.exit(0 if (jwt.__version__, cryptography.__version__) == tuple(sys.argv[1:3]) else 1)
+PY
+}
+if ! venv_ok; then
+  step "python venv at $CACHE/venv with pyjwt $PYJWT_WANT, cryptography $CRYPTOGRAPHY_WANT"
+  if [ ! -x "$CACHE/venv/bin/python" ]; then
+    rm -rf "$CACHE/venv"
+    if ! python3 -m venv "$CACHE/venv"; then  # Debian's python3 needs python3-venv for ensurepip
+      rm -rf "$CACHE/venv"
+      sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+      $sudo apt-get update -q && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv
+      python3 -m venv "$CACHE/venv"
+    fi
+  fi
+  "$CACHE/venv/bin/python" -m pip install -q --disable-pip-version-check \
+    "pyjwt==$PYJWT_WANT" "cryptography==$CRYPTOGRAPHY_WANT"
+  venv_ok || { echo "venv at $CACHE/venv lacks pyjwt $PYJWT_WANT / cryptography $CRYPTOGRAPHY_WANT" >&2; exit 1; }
+fi
+
+# 5. cargo-fuzz, for the brief fuzz run (libFuzzer; built on the stable toolchain).
 FUZZ_WANT="0.13.2"
 if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $FUZZ_WANT" ]; then
   step "cargo install cargo-fuzz $FUZZ_WANT"
   cargo install cargo-fuzz --version "$FUZZ_WANT" --locked
 fi
 
-# 4. Crates, so later steps can build offline.
+# 6. Crates, so later steps can build offline.
 cargo fetch --locked >/dev/null 2>&1 || cargo fetch
-echo "setup ok: helm at $CACHE/helm" >&2
+echo "setup ok: helm at $CACHE/helm, token-server python at $CACHE/venv/bin/python" >&2
