@@ -3,6 +3,8 @@
 #![allow(clippy::print_stdout)] // a command line prints by design
 
 mod args;
+mod registry_cmd;
+mod untar;
 use chartpack_cli::walk;
 
 use std::io::Write;
@@ -20,11 +22,21 @@ Usage:
   chartpack package CHART_DIR... [-d DIR] [--version V] [--app-version V] [--reproducible]
   chartpack lint PATH... [--strict] [--quiet]
   chartpack verify CHART.tgz...
-  chartpack show chart|values|readme|crds|all CHART_DIR|CHART.tgz
+  chartpack show chart|values|readme|crds|all CHART_DIR|CHART.tgz|oci://HOST/REPO/CHART [--version V]
+  chartpack registry login HOST [-u USER] [-p PASS | --password-stdin]
+  chartpack registry logout HOST
+  chartpack push CHART.tgz oci://HOST/REPO
+  chartpack pull oci://HOST/REPO/CHART[:TAG|@DIGEST] [--version V] [--devel] [-d DIR] [--untar [--untardir DIR]]
+  chartpack tags oci://HOST/REPO/CHART
   chartpack version
 
 Reproducible packaging: --reproducible, or SOURCE_DATE_EPOCH=<unix seconds> in the
 environment, gives every archive entry the same time (SOURCE_DATE_EPOCH, else 0).
+
+Registry commands take --plain-http, --insecure-skip-tls-verify, --ca-file FILE,
+--registry-config FILE, --username/--password, and --trust-realm HOST (let a token
+realm on another host receive credentials). `push` writes the created annotation from
+SOURCE_DATE_EPOCH, else the archive's modification time (UTC).
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +46,14 @@ fn main() -> ExitCode {
         Some("lint") => cmd_lint(&argv[1..]),
         Some("verify") => cmd_verify(&argv[1..]),
         Some("show") | Some("inspect") => cmd_show(&argv[1..]),
+        Some("registry") => match argv.get(1).map(String::as_str) {
+            Some("login") => registry_cmd::cmd_login(&argv[2..]),
+            Some("logout") => registry_cmd::cmd_logout(&argv[2..]),
+            _ => Err("usage: chartpack registry login|logout HOST".to_owned()),
+        },
+        Some("push") => registry_cmd::cmd_push(&argv[1..]),
+        Some("pull") => registry_cmd::cmd_pull(&argv[1..]),
+        Some("tags") => registry_cmd::cmd_tags(&argv[1..]),
         Some("version") | Some("--version") => {
             println!("chartpack {}", env!("CARGO_PKG_VERSION"));
             Ok(())
@@ -232,19 +252,30 @@ fn cmd_verify(argv: &[String]) -> Result<(), String> {
 }
 
 fn cmd_show(argv: &[String]) -> Result<(), String> {
-    let args = Args::new(argv, &[], &[])?;
-    let (part, target) = match args.positional.as_slice() {
-        [part, target] => (part.as_str(), target.as_str()),
+    let (part, target, rest) = match argv {
+        [part, target, rest @ ..] if !part.starts_with('-') && !target.starts_with('-') => {
+            (part.as_str(), target.as_str(), rest)
+        }
         _ => return Err("usage: chartpack show chart|values|readme|crds|all CHART".to_owned()),
     };
-    let part = match part {
-        "chart" => ShowPart::Chart,
-        "values" => ShowPart::Values,
-        "readme" => ShowPart::Readme,
-        "crds" => ShowPart::Crds,
-        "all" => ShowPart::All,
-        other => return Err(format!("unknown part \"{other}\": use chart, values, readme, crds or all")),
-    };
+    if target.starts_with("oci://") {
+        let archive = registry_cmd::pulled_archive(rest, target)?;
+        let chart = load_archive(&archive, target, &DEFAULT_LOAD_LIMITS).map_err(|e| e.to_string())?;
+        return show_part(&chart, part);
+    }
+    Args::new(rest, &[], &[])?;
+    parse_show_part(part)?;
+    let chart = load_local(target)?;
+    show_part(&chart, part)
+}
+
+fn show_part(chart: &chartpack::chart::Chart, part: &str) -> Result<(), String> {
+    let part = parse_show_part(part)?;
+    let bytes = show(chart, part).map_err(|e| e.to_string())?;
+    std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())
+}
+
+fn load_local(target: &str) -> Result<chartpack::chart::Chart, String> {
     let meta = std::fs::metadata(target).map_err(|e| format!("stat {target}: {}", walk::io_text(&e)))?;
     let chart = if meta.is_dir() {
         let files = walk::read_chart_dir(Path::new(target)).map_err(|e| e.message)?;
@@ -253,7 +284,16 @@ fn cmd_show(argv: &[String]) -> Result<(), String> {
         let bytes = std::fs::read(target).map_err(|e| format!("open {target}: {}", walk::io_text(&e)))?;
         load_archive(&bytes, target, &DEFAULT_LOAD_LIMITS).map_err(|e| e.to_string())?
     };
-    let bytes = show(&chart, part).map_err(|e| e.to_string())?;
-    std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())?;
-    Ok(())
+    Ok(chart)
+}
+
+fn parse_show_part(part: &str) -> Result<ShowPart, String> {
+    Ok(match part {
+        "chart" => ShowPart::Chart,
+        "values" => ShowPart::Values,
+        "readme" => ShowPart::Readme,
+        "crds" => ShowPart::Crds,
+        "all" => ShowPart::All,
+        other => return Err(format!("unknown part \"{other}\": use chart, values, readme, crds or all")),
+    })
 }

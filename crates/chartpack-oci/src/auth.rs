@@ -154,11 +154,7 @@ pub fn parse_token_response(realm: &str, body: &[u8]) -> Result<TokenResponse, T
         Some(json::Value::Number(n)) => n.as_u64(),
         _ => None,
     };
-    Ok(TokenResponse {
-        token: Secret::new(token),
-        expires_in,
-        refresh_token: text("refresh_token").map(Secret::new),
-    })
+    Ok(TokenResponse { token: Secret::new(token), expires_in, refresh_token: text("refresh_token").map(Secret::new) })
 }
 
 /// Whether credentials for `registry` may be sent to the token `realm`: only over the same

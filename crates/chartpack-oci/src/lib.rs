@@ -5,7 +5,17 @@
 //! credentials, and a registry client that drives any [`http::Transport`] (native or browser).
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
-pub mod digest;
-pub mod http;
+pub mod auth;
 pub mod base64;
+pub mod digest;
+pub mod error_body;
+pub mod http;
+pub mod manifest;
+pub mod media;
+pub mod reference;
 pub mod secret;
+pub mod tags;
+pub mod url;
+
+pub mod client;
+pub mod credentials;

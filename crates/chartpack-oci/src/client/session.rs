@@ -1,0 +1,308 @@
+//! Sending one logical request: credentials (Basic, Bearer tokens per scope), one retry on
+//! 401, bounded retries with backoff on 408/429/5xx and dropped connections, redirects that
+//! never carry credentials to another origin, and request counting.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::error::RegistryError;
+use super::{ClientOptions, RequestStats};
+use crate::auth::{self, Challenge};
+use crate::credentials::Credential;
+use crate::error_body;
+use crate::http::{Method, ProgressFn, Request, Response, Transport};
+use crate::secret::Secret;
+use crate::url::Url;
+
+/// Token answers are small; a larger one is refused.
+const MAX_TOKEN_RESPONSE: u64 = 1 << 20;
+/// Redirect hops followed for one request.
+const MAX_REDIRECTS: usize = 5;
+/// Longest wait honoured from a `Retry-After` header.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// One request as the protocol code describes it; [`Session::send`] adds the rest.
+pub(crate) struct Call<'a> {
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: &'a [u8],
+    pub(crate) max_response_bytes: u64,
+    /// The token scope this request needs (`repository:x:pull`), if any.
+    pub(crate) scope: Option<&'a str>,
+    /// Whether the request may be repeated as is (GET, HEAD, PUT manifest, POST starting an upload).
+    pub(crate) retryable: bool,
+    pub(crate) progress: Option<ProgressFn<'a>>,
+}
+
+impl<'a> Call<'a> {
+    pub(crate) fn new(method: Method, url: Url) -> Call<'a> {
+        Call {
+            method,
+            url,
+            headers: Vec::new(),
+            body: &[],
+            max_response_bytes: 1 << 20,
+            scope: None,
+            retryable: matches!(method, Method::Get | Method::Head),
+            progress: None,
+        }
+    }
+
+    pub(crate) fn header(mut self, name: &str, value: impl Into<String>) -> Call<'a> {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+}
+
+/// The state shared by every request to one registry.
+pub(crate) struct Session<T> {
+    pub(crate) transport: T,
+    pub(crate) options: ClientOptions,
+    /// `scheme://host[:port]` of the registry.
+    pub(crate) base: Url,
+    credential: Option<Credential>,
+    /// The registry asked for Basic auth: send it up front from now on.
+    basic: Cell<bool>,
+    /// Bearer tokens by scope.
+    tokens: RefCell<BTreeMap<String, Secret>>,
+    stats: Cell<RequestStats>,
+}
+
+impl<T: Transport> Session<T> {
+    pub(crate) fn new(transport: T, options: ClientOptions, base: Url, credential: Option<Credential>) -> Self {
+        Session {
+            transport,
+            options,
+            base,
+            credential,
+            basic: Cell::new(false),
+            tokens: RefCell::new(BTreeMap::new()),
+            stats: Cell::new(RequestStats::default()),
+        }
+    }
+
+    pub(crate) fn stats(&self) -> RequestStats {
+        self.stats.get()
+    }
+
+    fn count(&self, update: impl FnOnce(&mut RequestStats)) {
+        let mut stats = self.stats.get();
+        update(&mut stats);
+        self.stats.set(stats);
+    }
+
+    /// The `Authorization` value for a request to `url` needing `scope`: only to the registry's
+    /// own origin.
+    fn authorization(&self, url: &Url, scope: Option<&str>) -> Option<String> {
+        if !url.same_origin(&self.base) {
+            return None;
+        }
+        let tokens = self.tokens.borrow();
+        let token = scope.and_then(|s| tokens.get(s).or_else(|| tokens.get(&s.replace(":pull", ":pull,push"))));
+        if let Some(token) = token.or_else(|| tokens.get("")) {
+            return Some(format!("Bearer {}", token.expose()));
+        }
+        match (&self.credential, self.basic.get()) {
+            (Some(c), true) => Some(c.basic_header()),
+            _ => None,
+        }
+    }
+
+    /// Sends `call`, handling auth, retries and redirects. Returns the final response, whatever
+    /// its status except a 401 that could not be answered (an [`RegistryError::Unauthorized`]).
+    pub(crate) async fn send(&self, call: Call<'_>) -> Result<Response, RegistryError> {
+        let mut url = call.url.clone();
+        let mut method = call.method;
+        let mut body = call.body;
+        let mut answered_401 = false;
+        let mut attempt = 0u32;
+        let mut redirects = 0usize;
+        loop {
+            let mut headers = call.headers.clone();
+            headers.push(("user-agent".to_owned(), self.options.user_agent.clone()));
+            if let Some(value) = self.authorization(&url, call.scope) {
+                headers.push(("authorization".to_owned(), value));
+            }
+            let request = Request {
+                method,
+                url: url.to_string(),
+                headers,
+                body,
+                max_response_bytes: call.max_response_bytes,
+                progress: call.progress,
+            };
+            self.count(|s| {
+                s.requests += 1;
+                s.bytes_sent += body.len() as u64;
+            });
+            let result = self.transport.send(&request).await;
+            let response = match result {
+                Ok(response) => response,
+                Err(error) => {
+                    if error.is_transient() && call.retryable && attempt < self.options.retries {
+                        attempt += 1;
+                        self.count(|s| s.retries += 1);
+                        self.transport.sleep(self.backoff(attempt, None)).await;
+                        continue;
+                    }
+                    return Err(RegistryError::transport(method, &request.url, error));
+                }
+            };
+            self.count(|s| s.bytes_received += response.body.len() as u64);
+            match response.status {
+                401 if !answered_401 && url.same_origin(&self.base) => {
+                    answered_401 = true;
+                    self.authenticate(&response, call.scope).await?;
+                }
+                401 => return Err(self.unauthorized(&response, call.scope)),
+                301 | 302 | 303 | 307 | 308 if matches!(method, Method::Get | Method::Head) => {
+                    let location = response
+                        .header("location")
+                        .ok_or_else(|| RegistryError::Protocol(format!("redirect without Location from {url}")))?;
+                    redirects += 1;
+                    if redirects > MAX_REDIRECTS {
+                        return Err(RegistryError::Protocol(format!(
+                            "more than {MAX_REDIRECTS} redirects from {}",
+                            call.url
+                        )));
+                    }
+                    url = url.join(location).map_err(|e| RegistryError::Protocol(e.to_string()))?;
+                    if response.status == 303 {
+                        method = Method::Get;
+                        body = &[];
+                    }
+                }
+                408 | 429 | 500 | 502 | 503 | 504 if call.retryable && attempt < self.options.retries => {
+                    attempt += 1;
+                    self.count(|s| s.retries += 1);
+                    let retry_after = response.header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+                    self.transport.sleep(self.backoff(attempt, retry_after)).await;
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
+
+    /// Exponential backoff from [`ClientOptions::backoff`], or the server's `Retry-After`
+    /// (capped at 30 s).
+    fn backoff(&self, attempt: u32, retry_after_secs: Option<u64>) -> Duration {
+        if let Some(secs) = retry_after_secs {
+            return Duration::from_secs(secs).min(MAX_RETRY_AFTER);
+        }
+        let factor = 1u32 << attempt.saturating_sub(1).min(6);
+        (self.options.backoff * factor).min(Duration::from_secs(8))
+    }
+
+    /// Answers a 401: picks up a Bearer token for `scope` or switches to Basic.
+    async fn authenticate(&self, response: &Response, scope: Option<&str>) -> Result<(), RegistryError> {
+        let challenges: Vec<Challenge> =
+            response.headers_named("www-authenticate").flat_map(auth::parse_challenges).collect();
+        let bearer = challenges.iter().find_map(|c| match c {
+            Challenge::Bearer { realm, service, scopes } => Some((realm, service, scopes)),
+            _ => None,
+        });
+        if let Some((realm, service, challenge_scopes)) = bearer {
+            let mut scopes: Vec<String> = challenge_scopes.clone();
+            if let Some(scope) = scope {
+                if !scopes.iter().any(|s| s == scope) {
+                    scopes.push(scope.to_owned());
+                }
+            }
+            let token = self.fetch_token(realm, service.as_deref(), &scopes, response, scope).await?;
+            self.tokens.borrow_mut().insert(scope.unwrap_or("").to_owned(), token);
+            return Ok(());
+        }
+        if challenges.contains(&Challenge::Basic) && self.credential.is_some() && !self.basic.get() {
+            self.basic.set(true);
+            return Ok(());
+        }
+        Err(self.unauthorized(response, scope))
+    }
+
+    async fn fetch_token(
+        &self,
+        realm: &str,
+        service: Option<&str>,
+        scopes: &[String],
+        challenge: &Response,
+        scope: Option<&str>,
+    ) -> Result<Secret, RegistryError> {
+        let realm_url =
+            Url::parse(realm).map_err(|e| RegistryError::Protocol(format!("token realm in the challenge: {e}")))?;
+        let mut trusted: Vec<String> = self.options.trusted_realm_hosts.clone();
+        trusted.extend(auth::well_known_realm_hosts(&self.base.host).iter().map(|h| (*h).to_owned()));
+        let credential =
+            self.credential.as_ref().filter(|_| auth::credentials_allowed_for_realm(&self.base, &realm_url, &trusted));
+        let (method, url, body, headers) = match credential {
+            Some(c) if c.identity_token.is_some() => {
+                let refresh = c.identity_token.clone().unwrap_or_default();
+                let form = auth::refresh_token_form(&refresh, service, scopes, &self.options.client_id);
+                let headers = vec![("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned())];
+                (Method::Post, realm_url.clone(), form.into_bytes(), headers)
+            }
+            Some(c) => (
+                Method::Get,
+                auth::token_request_url(&realm_url, service, scopes),
+                Vec::new(),
+                vec![("authorization".to_owned(), c.basic_header())],
+            ),
+            None => (Method::Get, auth::token_request_url(&realm_url, service, scopes), Vec::new(), Vec::new()),
+        };
+        let mut headers = headers;
+        headers.push(("user-agent".to_owned(), self.options.user_agent.clone()));
+        let request = Request {
+            method,
+            url: url.to_string(),
+            headers,
+            body: &body,
+            max_response_bytes: MAX_TOKEN_RESPONSE,
+            progress: None,
+        };
+        self.count(|s| {
+            s.requests += 1;
+            s.token_requests += 1;
+        });
+        let response = self
+            .transport
+            .send(&request)
+            .await
+            .map_err(|e| RegistryError::transport(method, &realm_url.to_string(), e))?;
+        match response.status {
+            200 => auth::parse_token_response(realm, &response.body)
+                .map(|t| t.token)
+                .map_err(|e| RegistryError::Protocol(e.to_string())),
+            401 | 403 => {
+                let mut error = self.unauthorized(challenge, scope);
+                if let RegistryError::Unauthorized { detail, .. } = &mut error {
+                    *detail = format!("the token server {} refused the credentials", realm_url.origin());
+                }
+                Err(error)
+            }
+            status => Err(RegistryError::Status {
+                method: method.as_str(),
+                url: realm_url.to_string(),
+                status,
+                detail: error_body::summarize(&error_body::parse_error_body(&response.body)),
+            }),
+        }
+    }
+
+    /// The error for a 401 we could not answer, with what to do next.
+    pub(crate) fn unauthorized(&self, response: &Response, scope: Option<&str>) -> RegistryError {
+        let registry = self.options.display_host.clone().unwrap_or_else(|| self.base.host_port());
+        let repository = scope.and_then(|s| s.split(':').nth(1)).unwrap_or("");
+        let target = if repository.is_empty() { registry.clone() } else { format!("{registry}/{repository}") };
+        let mut detail = error_body::summarize(&error_body::parse_error_body(&response.body));
+        if detail.is_empty() {
+            detail = "unauthorized: authentication required".to_owned();
+        }
+        let hint = if self.credential.is_some() {
+            format!("the stored credentials were refused; run `chartpack registry login {registry}` again")
+        } else {
+            format!("run `chartpack registry login {registry}`")
+        };
+        RegistryError::Unauthorized { target, detail, hint }
+    }
+}
