@@ -20,7 +20,8 @@ cargo clippy --workspace --all-targets --locked -q -- -D warnings
 
 step "pure crates build for wasm32-unknown-unknown"
 cargo build --locked -q --target wasm32-unknown-unknown \
-  -p chartpack-semver -p chartpack-encoding -p chartpack-schema -p chartpack-archive -p chartpack-chart -p chartpack
+  -p chartpack-semver -p chartpack-encoding -p chartpack-schema -p chartpack-archive -p chartpack-chart -p chartpack \
+  -p chartpack-oci
 
 step "unit and end-to-end tests (helm: $HELM, corpus: $CHARTPACK_CORPUS)"
 cargo build --locked -q -p chartpack-cli
