@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): chartpack package vs helm package on the largest corpus charts,
-# whole processes, medians and ratios, plus the core's MB/s. BENCH_RUNS sets the run count.
+# Benchmark (not a test): chartpack vs helm on the largest corpus charts, whole processes,
+# medians and ratios: `package` (plus the core's MB/s), then `push`/`pull` to a real local
+# registry with the HTTP requests each tool makes. BENCH_RUNS sets the run count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HELM="${HELM:-$HOME/.cache/chartpack/helm}"
 export CHARTPACK_CORPUS="${CHARTPACK_CORPUS:-$(cd .. && pwd)/shared/corpus}"
-cargo build --release --locked -q -p chartpack-cli -p chartpack-e2e --bin chartpack --bin bench
+cargo build --release --locked -q -p chartpack-cli -p chartpack-e2e --bin chartpack --bin bench --bin bench_registry
 target/release/bench target/release/chartpack
+echo
+target/release/bench_registry target/release/chartpack

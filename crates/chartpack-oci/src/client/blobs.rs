@@ -53,6 +53,18 @@ impl<T: Transport> RegistryClient<T> {
         if blob.len() as u64 > self.session.options.small_blob && self.blob_exists(repository, digest).await? {
             return Ok(UploadOutcome::Existed);
         }
+        self.upload_blob(repository, blob, digest, progress).await
+    }
+
+    /// Uploads `blob` without asking whether the registry has it. Transient failures restart
+    /// the upload, at most three times.
+    pub async fn upload_blob(
+        &self,
+        repository: &str,
+        blob: &[u8],
+        digest: &Digest,
+        progress: Option<Progress<'_>>,
+    ) -> Result<UploadOutcome, RegistryError> {
         let mut attempt = 0;
         loop {
             attempt += 1;

@@ -74,6 +74,19 @@ impl<T: Transport> RegistryClient<T> {
         }
         blobs.sort_by_key(|(bytes, _)| bytes.len());
         let total: u64 = blobs.iter().map(|(b, _)| b.len() as u64).sum();
+        // Large blobs are looked up first; when the registry has all of them this is likely a
+        // re-push, and when it also has the manifest only the tag is written.
+        let small = self.session.options.small_blob;
+        let mut existing: Vec<&Digest> = Vec::new();
+        for (bytes, descriptor) in &blobs {
+            if bytes.len() as u64 > small && self.blob_exists(&reference.repository, &descriptor.digest).await? {
+                existing.push(&descriptor.digest);
+            }
+        }
+        let large = blobs.iter().filter(|(b, _)| b.len() as u64 > small).count();
+        let complete = large > 0
+            && existing.len() == large
+            && self.manifest_exists(&reference.repository, &artifact.manifest_digest).await?;
         let mut done = 0u64;
         let mut uploads = Vec::new();
         for (bytes, descriptor) in blobs {
@@ -83,7 +96,11 @@ impl<T: Transport> RegistryClient<T> {
                     p(base + d, total);
                 }
             };
-            let outcome = self.push_blob(&reference.repository, bytes, &descriptor.digest, Some(&relay)).await?;
+            let outcome = if complete || existing.contains(&&descriptor.digest) {
+                UploadOutcome::Existed
+            } else {
+                self.upload_blob(&reference.repository, bytes, &descriptor.digest, Some(&relay)).await?
+            };
             done += bytes.len() as u64;
             relay(bytes.len() as u64, total);
             uploads.push((descriptor.digest.clone(), outcome));

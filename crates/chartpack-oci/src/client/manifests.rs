@@ -101,6 +101,20 @@ impl<T: Transport> RegistryClient<T> {
         Ok(FetchedManifest { bytes: response.body, digest, media_type })
     }
 
+    /// `HEAD /v2/<repo>/manifests/<digest>`: whether the registry has the manifest.
+    pub async fn manifest_exists(&self, repository: &str, digest: &Digest) -> Result<bool, RegistryError> {
+        let scope = repository_scope(repository, true);
+        let url = self.url(&format!("/v2/{repository}/manifests/{digest}"));
+        let mut call = Call::new(Method::Head, url.clone()).header("accept", media::MANIFEST_ACCEPT);
+        call.scope = Some(&scope);
+        let response = self.session.send(call).await?;
+        match response.status {
+            200 => Ok(true),
+            404 => Ok(false),
+            _ => Err(self.status_error(Method::Head, &url, &response, repository)),
+        }
+    }
+
     /// `HEAD /v2/<repo>/manifests/<tag>`: the digest the tag points at.
     pub async fn resolve_tag(&self, repository: &str, tag: &str) -> Result<Digest, RegistryError> {
         let scope = repository_scope(repository, false);

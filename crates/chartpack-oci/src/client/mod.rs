@@ -7,6 +7,8 @@ mod error;
 mod manifests;
 mod session;
 mod tags;
+#[cfg(test)]
+mod tests;
 
 use std::time::Duration;
 
