@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 corpus="${CHARTPACK_CORPUS:-$(cd .. && pwd)/shared/corpus}"
 work="${TMPDIR:-/tmp}/chartpack-fuzz"
-rm -rf "$work"; mkdir -p "$work/archive" "$work/chart_yaml" "$work/schema"
+rm -rf "$work"; mkdir -p "$work/archive" "$work/chart_yaml" "$work/schema" "$work/oci"
 cp fuzz/seeds/archive/* "$work/archive/" 2>/dev/null || true
 cp fuzz/seeds/chart_yaml/* "$work/chart_yaml/" 2>/dev/null || true
 cp fuzz/seeds/schema/* "$work/schema/" 2>/dev/null || true
+cp fuzz/seeds/oci/* "$work/oci/" 2>/dev/null || true
 if [ -d "$corpus/archives" ]; then
   find "$corpus/archives" -maxdepth 1 -type f -size -64k -exec cp {} "$work/archive/" \;
   i=0; for f in "$corpus"/charts/*/Chart.yaml; do i=$((i+1)); cp "$f" "$work/chart_yaml/corpus-$i.yaml"; done
@@ -21,7 +22,7 @@ if [ -d "$corpus/archives" ]; then
   done
 fi
 export RUSTC_BOOTSTRAP=1
-for target in archive chart_yaml schema; do
+for target in archive chart_yaml schema oci; do
   echo "fuzzing $target for ${seconds}s" >&2
   status=0
   cargo fuzz run --sanitizer none "$target" "$work/$target" -- \
