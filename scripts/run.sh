@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The main job, for now: set up, build the chartpack CLI, and run it on a chart the way a helm
-# user would (lint, package, verify, show). Usage: scripts/run.sh [CHART_DIR] (default examples/demo).
+# user would: lint, package, verify, show; then start a local `distribution` registry on
+# loopback, push the chart, list its tags, pull it back and check it is the same archive.
+# Usage: scripts/run.sh [CHART_DIR] (default examples/demo). REGISTRY_PORT picks the port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 chart="${1:-examples/demo}"
@@ -13,3 +15,25 @@ echo; echo "\$ chartpack package $chart -d $out"; "$cp" package "$chart" -d "$ou
 archive=$(ls -t "$out"/*.tgz | head -1)
 echo; echo "\$ chartpack verify $archive"; "$cp" verify "$archive"
 echo; echo "\$ chartpack show chart $archive"; "$cp" show chart "$archive"
+
+# A throwaway registry, stopped on exit; credentials stay in a private config file.
+port="${REGISTRY_PORT:-5099}"
+reg=$(mktemp -d)
+trap 'kill "$regpid" 2>/dev/null || true; wait "$regpid" 2>/dev/null || true; rm -rf "$reg"' EXIT
+cat > "$reg/config.yml" <<YAML
+version: 0.1
+log: { level: error }
+storage: { filesystem: { rootdirectory: $reg/data }, delete: { enabled: true } }
+http: { addr: 127.0.0.1:$port, secret: chartpack-run }
+YAML
+docker-registry serve "$reg/config.yml" >"$reg/log" 2>&1 & regpid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.05; done
+export HELM_REGISTRY_CONFIG="$reg/registry.json"
+name=$(basename "$archive" .tgz); chartname=${name%-*}
+echo; echo "\$ chartpack push $archive oci://127.0.0.1:$port/charts --plain-http"
+"$cp" push "$archive" "oci://127.0.0.1:$port/charts" --plain-http
+echo; echo "\$ chartpack tags oci://127.0.0.1:$port/charts/$chartname --plain-http"
+"$cp" tags "oci://127.0.0.1:$port/charts/$chartname" --plain-http
+echo; echo "\$ chartpack pull oci://127.0.0.1:$port/charts/$chartname --plain-http -d $reg/pulled"
+"$cp" pull "oci://127.0.0.1:$port/charts/$chartname" --plain-http -d "$reg/pulled"
+cmp "$archive" "$reg/pulled/$(basename "$archive")" && echo "pulled archive is identical to $archive"
