@@ -29,6 +29,11 @@ const READ_CHUNK: usize = 64 << 10;
 impl NativeTransport {
     /// A transport with `tls` settings. Fails on a CA file without certificates.
     pub fn new(tls: &TlsOptions) -> Result<NativeTransport, String> {
+        NativeTransport::with_read_timeout(tls, READ_TIMEOUT)
+    }
+
+    /// A transport that gives up on a peer silent for `read_timeout` (default 30 s).
+    pub fn with_read_timeout(tls: &TlsOptions, read_timeout: Duration) -> Result<NativeTransport, String> {
         let mut tls_config = ureq::tls::TlsConfig::builder().disable_verification(tls.insecure_skip_verify);
         if let Some(pem) = &tls.ca_pem {
             let mut certs = Vec::new();
@@ -49,8 +54,8 @@ impl NativeTransport {
             .max_redirects(0)
             .proxy(ureq::Proxy::try_from_env())
             .timeout_connect(Some(CONNECT_TIMEOUT))
-            .timeout_per_read(Some(READ_TIMEOUT))
-            .timeout_per_write(Some(READ_TIMEOUT))
+            .timeout_per_read(Some(read_timeout))
+            .timeout_per_write(Some(read_timeout))
             .max_response_header_size(256 << 10)
             .tls_config(tls_config.build())
             .build();

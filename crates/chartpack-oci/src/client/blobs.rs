@@ -10,8 +10,8 @@ use crate::error_body;
 use crate::http::{Method, Response, Transport};
 use crate::url::Url;
 
-/// Blob uploads restarted from scratch after a transient failure.
-const UPLOAD_ATTEMPTS: u32 = 3;
+/// Response bodies up to this size are always read (error bodies, redirect pages).
+const MIN_RESPONSE_LIMIT: u64 = 64 << 10;
 
 /// What an upload did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +69,9 @@ impl<T: Transport> RegistryClient<T> {
         loop {
             attempt += 1;
             match self.upload_once(repository, blob, digest, progress).await {
-                Err(e) if e.is_transient() && attempt < UPLOAD_ATTEMPTS => {
+                // Restarted from scratch after a transient failure, as often as requests are retried.
+                Err(e) if e.is_transient() && attempt <= self.session.options.retries => {
+                    self.session.count_retry();
                     self.session.transport.sleep(self.session.options.backoff * attempt).await;
                 }
                 other => return other,
@@ -253,7 +255,9 @@ impl<T: Transport> RegistryClient<T> {
         let url = self.url(&format!("/v2/{repository}/blobs/{digest}"));
         let mut call = Call::new(Method::Get, url.clone());
         call.scope = Some(&scope);
-        call.max_response_bytes = size;
+        // Error bodies and redirect pages may be longer than a small blob: allow them, and check
+        // a 200's length against the descriptor below.
+        call.max_response_bytes = size.max(MIN_RESPONSE_LIMIT);
         let relay = move |done: u64| {
             if let Some(p) = progress {
                 p(done.min(size), size);
@@ -304,7 +308,7 @@ impl<T: Transport> RegistryClient<T> {
                 RegistryError::Denied { target, detail: if detail.is_empty() { "denied".to_owned() } else { detail } }
             }
             404 => RegistryError::NotFound { what: target, detail },
-            status => RegistryError::Status { method: method.as_str(), url: url.to_string(), status, detail },
+            status => RegistryError::Status { method: method.as_str(), url: super::shown_url(url), status, detail },
         }
     }
 }

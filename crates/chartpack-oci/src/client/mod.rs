@@ -132,7 +132,7 @@ impl<T: Transport> RegistryClient<T> {
             200 => Ok(()),
             status => Err(RegistryError::Status {
                 method: "GET",
-                url: url.to_string(),
+                url: shown_url(&url),
                 status,
                 detail: crate::error_body::summarize(&crate::error_body::parse_error_body(&response.body)),
             }),
@@ -144,6 +144,19 @@ impl<T: Transport> RegistryClient<T> {
         url.path_and_query = path.to_owned();
         url
     }
+}
+
+/// A URL as shown in messages: its query keeps only `digest=` (which names the blob); the rest
+/// is, for uploads, a long opaque state token.
+pub(crate) fn shown_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    if let Some((path, query)) = url.path_and_query.split_once('?') {
+        shown.path_and_query = match query.split('&').find(|p| p.starts_with("digest=")) {
+            Some(digest) => format!("{path}?{digest}"),
+            None => path.to_owned(),
+        };
+    }
+    shown.to_string()
 }
 
 /// Drives a future whose transport never waits (a blocking native transport) to completion on

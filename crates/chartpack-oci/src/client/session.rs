@@ -87,6 +87,11 @@ impl<T: Transport> Session<T> {
         self.stats.get()
     }
 
+    /// Counts a retry made outside [`Session::send`] (a restarted upload).
+    pub(crate) fn count_retry(&self) {
+        self.count(|s| s.retries += 1);
+    }
+
     fn count(&self, update: impl FnOnce(&mut RequestStats)) {
         let mut stats = self.stats.get();
         update(&mut stats);
@@ -147,7 +152,7 @@ impl<T: Transport> Session<T> {
                         self.transport.sleep(self.backoff(attempt, None)).await;
                         continue;
                     }
-                    return Err(RegistryError::transport(method, &request.url, error));
+                    return Err(RegistryError::transport(method, &super::shown_url(&url), error));
                 }
             };
             self.count(|s| s.bytes_received += response.body.len() as u64);
