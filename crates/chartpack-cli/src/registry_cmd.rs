@@ -93,7 +93,7 @@ pub(crate) fn cmd_login(argv: &[String]) -> Result<(), String> {
     let client = connect_as(&args, host, Some(credential.clone()))?;
     chartpack_oci::client::block_on(client.check_login()).map_err(|e| e.to_string())?;
     store(&args)?.put(host, &credential).map_err(|e| e.to_string())?;
-    println!("Login Succeeded");
+    eprintln!("Login Succeeded");
     Ok(())
 }
 
@@ -137,6 +137,8 @@ pub(crate) fn cmd_push(argv: &[String]) -> Result<(), String> {
     let [chart, remote] = args.positional.as_slice() else {
         return Err("usage: chartpack push CHART.tgz oci://HOST/REPO".to_owned());
     };
+    // helm checks the remote's URL and scheme before it looks at the chart.
+    chartpack_oci::reference::check_push_remote(remote).map_err(|e| e.to_string())?;
     let meta = std::fs::metadata(chart).map_err(|_| format!("{chart}: no such file"))?;
     if meta.is_dir() {
         return Err("cannot push directory, must provide chart archive (.tgz)".to_owned());

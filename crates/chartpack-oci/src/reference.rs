@@ -284,13 +284,7 @@ fn new_reference(raw: &str) -> Result<Reference, ReferenceError> {
 /// reference: …`), plus [`ReferenceError::RegistryChanged`] where `..` would carry the push to
 /// another host.
 pub fn push_reference(remote: &str, chart_name: &str, version: &str) -> Result<Reference, ReferenceError> {
-    let url = gourl::parse(remote).ok_or_else(|| ReferenceError::InvalidUrl { text: remote.to_owned() })?;
-    if url.scheme.is_empty() {
-        return Err(ReferenceError::MissingScheme);
-    }
-    if url.scheme != "oci" {
-        return Err(ReferenceError::UnsupportedScheme { scheme: url.scheme });
-    }
+    let url = push_remote_url(remote)?;
     let href = url.to_go_string();
     let base = href.strip_prefix("oci://").unwrap_or(&href);
     let joined = chartpack_archive::path_join(&[base, chart_name]);
@@ -303,6 +297,23 @@ pub fn push_reference(remote: &str, chart_name: &str, version: &str) -> Result<R
         });
     }
     Ok(reference)
+}
+
+/// The checks `helm push` makes on the remote before it reads the chart: a URL with the
+/// `oci://` scheme.
+pub fn check_push_remote(remote: &str) -> Result<(), ReferenceError> {
+    push_remote_url(remote).map(|_| ())
+}
+
+fn push_remote_url(remote: &str) -> Result<gourl::GoUrl, ReferenceError> {
+    let url = gourl::parse(remote).ok_or_else(|| ReferenceError::InvalidUrl { text: remote.to_owned() })?;
+    if url.scheme.is_empty() {
+        return Err(ReferenceError::MissingScheme);
+    }
+    if url.scheme != "oci" {
+        return Err(ReferenceError::UnsupportedScheme { scheme: url.scheme });
+    }
+    Ok(url)
 }
 
 /// The file name `helm pull` saves a chart as: `<last repository segment>-<version>.tgz`, the

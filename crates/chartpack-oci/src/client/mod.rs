@@ -124,10 +124,32 @@ impl<T: Transport> RegistryClient<T> {
     }
 
     /// `GET /v2/`: checks that the registry answers and that the credential (if any) is
-    /// accepted, as `helm registry login` does. Bearer registries get a token request.
+    /// accepted, as `helm registry login` does. Bearer registries get a token request. A
+    /// credential withheld from a token realm on another host is a failed login: it was never
+    /// checked.
     pub async fn check_login(&self) -> Result<(), RegistryError> {
         let url = self.url("/v2/");
-        let response = self.session.send(session::Call::new(crate::http::Method::Get, url.clone())).await?;
+        let registry = self.session.options.display_host.clone().unwrap_or_else(|| self.session.base.host_port());
+        let response = match self.session.send(session::Call::new(crate::http::Method::Get, url.clone())).await {
+            Ok(response) => response,
+            Err(RegistryError::Unauthorized { target, detail, hint }) => {
+                let hint = if self.session.withheld_realm().is_some() || !self.session.has_credential() {
+                    hint
+                } else {
+                    "check the username and password".to_owned()
+                };
+                return Err(RegistryError::Unauthorized { target, detail, hint });
+            }
+            Err(other) => return Err(other),
+        };
+        if let (Some(realm), true) = (self.session.withheld_realm(), self.session.has_credential()) {
+            let host = realm.split(':').next().unwrap_or(&realm).to_owned();
+            return Err(RegistryError::Unauthorized {
+                target: registry,
+                detail: format!("login not verified: the registry's token realm {realm} is on another host"),
+                hint: format!("the credentials were not sent there; pass --trust-realm {host} if you trust it"),
+            });
+        }
         match response.status {
             200 => Ok(()),
             status => Err(RegistryError::Status {

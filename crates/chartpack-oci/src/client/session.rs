@@ -68,6 +68,8 @@ pub(crate) struct Session<T> {
     /// Bearer tokens by scope.
     tokens: RefCell<BTreeMap<String, Secret>>,
     stats: Cell<RequestStats>,
+    /// A token realm on another host that the credentials were withheld from.
+    withheld_realm: RefCell<Option<String>>,
 }
 
 impl<T: Transport> Session<T> {
@@ -80,6 +82,7 @@ impl<T: Transport> Session<T> {
             basic: Cell::new(false),
             tokens: RefCell::new(BTreeMap::new()),
             stats: Cell::new(RequestStats::default()),
+            withheld_realm: RefCell::new(None),
         }
     }
 
@@ -238,8 +241,11 @@ impl<T: Transport> Session<T> {
             Url::parse(realm).map_err(|e| RegistryError::Protocol(format!("token realm in the challenge: {e}")))?;
         let mut trusted: Vec<String> = self.options.trusted_realm_hosts.clone();
         trusted.extend(auth::well_known_realm_hosts(&self.base.host).iter().map(|h| (*h).to_owned()));
-        let credential =
-            self.credential.as_ref().filter(|_| auth::credentials_allowed_for_realm(&self.base, &realm_url, &trusted));
+        let allowed = auth::credentials_allowed_for_realm(&self.base, &realm_url, &trusted);
+        if self.credential.is_some() && !allowed {
+            *self.withheld_realm.borrow_mut() = Some(realm_url.host_port());
+        }
+        let credential = self.credential.as_ref().filter(|_| allowed);
         let (method, url, body, headers) = match credential {
             Some(c) if c.identity_token.is_some() => {
                 let refresh = c.identity_token.clone().unwrap_or_default();
@@ -281,7 +287,7 @@ impl<T: Transport> Session<T> {
             401 | 403 => {
                 let mut error = self.unauthorized(challenge, scope);
                 if let RegistryError::Unauthorized { detail, .. } = &mut error {
-                    *detail = format!("the token server {} refused the credentials", realm_url.origin());
+                    *detail = format!("unauthorized: the token server {} refused the credentials", realm_url.origin());
                 }
                 Err(error)
             }
@@ -294,6 +300,16 @@ impl<T: Transport> Session<T> {
         }
     }
 
+    /// The token realm on another host that the credentials were withheld from, if any.
+    pub(crate) fn withheld_realm(&self) -> Option<String> {
+        self.withheld_realm.borrow().clone()
+    }
+
+    /// Whether a credential is configured.
+    pub(crate) fn has_credential(&self) -> bool {
+        self.credential.is_some()
+    }
+
     /// The error for a 401 we could not answer, with what to do next.
     pub(crate) fn unauthorized(&self, response: &Response, scope: Option<&str>) -> RegistryError {
         let registry = self.options.display_host.clone().unwrap_or_else(|| self.base.host_port());
@@ -303,7 +319,13 @@ impl<T: Transport> Session<T> {
         if detail.is_empty() {
             detail = "unauthorized: authentication required".to_owned();
         }
-        let hint = if self.credential.is_some() {
+        let hint = if let Some(realm) = self.withheld_realm() {
+            format!(
+                "the credentials were not sent to the token realm {realm}, which is not the registry's host; \
+                 pass --trust-realm {} if you trust it",
+                realm.split(':').next().unwrap_or(&realm)
+            )
+        } else if self.credential.is_some() {
             format!("the stored credentials were refused; run `chartpack registry login {registry}` again")
         } else {
             format!("run `chartpack registry login {registry}`")
