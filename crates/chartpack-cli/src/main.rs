@@ -35,13 +35,19 @@ environment, gives every archive entry the same time (SOURCE_DATE_EPOCH, else 0)
 
 Registry commands take --plain-http, --insecure-skip-tls-verify, --ca-file FILE,
 --registry-config FILE, --username/--password, and --trust-realm HOST (let a token
-realm on another host receive credentials). `push` writes the created annotation from
-SOURCE_DATE_EPOCH, else the archive's modification time (UTC).
+realm on another host receive credentials; CHARTPACK_TRUST_REALMS=h1,h2 does the same).
+`push` writes the created annotation from SOURCE_DATE_EPOCH, else the archive's
+modification time (UTC).
 ";
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    let wants_help = argv.iter().take_while(|a| *a != "--").any(|a| a == "-h" || a == "--help");
     let result = match argv.first().map(String::as_str) {
+        _ if wants_help => {
+            print!("{USAGE}");
+            Ok(())
+        }
         Some("package") => cmd_package(&argv[1..]),
         Some("lint") => cmd_lint(&argv[1..]),
         Some("verify") => cmd_verify(&argv[1..]),

@@ -51,10 +51,19 @@ fn connect_as(
         // helm ignores --plain-http when TLS options are given.
         plain_http: args.flag("--plain-http") && tls.ca_pem.is_none() && !tls.insecure_skip_verify,
         user_agent: format!("chartpack/{}", env!("CARGO_PKG_VERSION")),
-        trusted_realm_hosts: args.value(&["--trust-realm"]).into_iter().collect(),
+        trusted_realm_hosts: trusted_realms(args),
         ..ClientOptions::default()
     };
     RegistryClient::new(transport, registry, credential, options).map_err(|e| e.to_string())
+}
+
+/// `--trust-realm HOST` plus `CHARTPACK_TRUST_REALMS` (comma-separated hosts).
+fn trusted_realms(args: &Args) -> Vec<String> {
+    let from_env = std::env::var("CHARTPACK_TRUST_REALMS").unwrap_or_default();
+    let mut hosts: Vec<String> =
+        from_env.split(',').map(str::trim).filter(|h| !h.is_empty()).map(str::to_owned).collect();
+    hosts.extend(args.value(&["--trust-realm"]));
+    hosts
 }
 
 fn store(args: &Args) -> Result<CredentialStore, String> {
