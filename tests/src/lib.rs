@@ -1,8 +1,10 @@
 //! Shared plumbing of the end-to-end tests: where the corpus, helm and the chartpack binary
-//! are, private helm state, temporary directories, and tar stream helpers.
+//! are, private helm state, temporary directories, running both tools against a registry, and tar
+//! stream helpers.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use chartpack_testkit::{corpus, repo_root, Helm, TempDir};
@@ -28,6 +30,93 @@ pub fn run_chartpack(cwd: &Path, args: &[&str]) -> Output {
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("run chartpack")
+}
+
+/// chartpack in `work` with `config` as its registry config (`$HELM_REGISTRY_CONFIG`, as helm),
+/// no docker config, UTC and no `SOURCE_DATE_EPOCH`.
+pub fn chartpack_command(work: &Path, config: &Path) -> Command {
+    let mut cmd = Command::new(chartpack_bin());
+    cmd.current_dir(work)
+        .env("HELM_REGISTRY_CONFIG", config)
+        .env("DOCKER_CONFIG", work.join("no-docker-config"))
+        .env("TZ", "UTC")
+        .env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+/// helm in `work` with `--registry-config config` (the file chartpack writes too).
+pub fn helm_with(helm: &Helm, work: &Path, config: &Path, args: &[&str]) -> Output {
+    helm.command(work).args(args).arg("--registry-config").arg(config).output().expect("run helm")
+}
+
+/// Runs `cmd` with `args` added.
+pub fn run(mut cmd: Command, args: &[&str]) -> Output {
+    cmd.args(args).output().expect("run command")
+}
+
+/// Runs `cmd` with `args` added and `input` on its stdin (a `--password-stdin` login).
+pub fn run_with_stdin(mut cmd: Command, args: &[&str], input: &str) -> Output {
+    let mut child =
+        cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+/// Output bytes as text (invalid UTF-8 replaced).
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Asserts that `what` succeeded, printing both streams if not; its stdout.
+#[track_caller]
+pub fn ok(out: &Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\nstdout: {}\nstderr: {}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// Asserts that `what` failed with exit code 1; its stderr.
+#[track_caller]
+pub fn failed(out: &Output, what: &str) -> String {
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{what}: expected exit 1\nstdout: {stdout}\nstderr: {stderr}");
+    stderr
+}
+
+/// The `Error: …` line of a stderr (empty when there is none).
+pub fn error_line(stderr: &str) -> String {
+    stderr.lines().find(|l| l.starts_with("Error: ")).unwrap_or_default().to_owned()
+}
+
+/// `helm create demo && helm package demo` in `work`: the archive, `work/demo-0.1.0.tgz`.
+pub fn demo_chart(helm: &Helm, work: &Path) -> PathBuf {
+    ok(&helm.run(work, &["create", "demo"]), "helm create");
+    ok(&helm.run(work, &["package", "demo"]), "helm package");
+    work.join("demo-0.1.0.tgz")
+}
+
+/// Creates `path` and its parents; `path`.
+pub fn mkdir(path: PathBuf) -> PathBuf {
+    std::fs::create_dir_all(&path).expect("mkdir");
+    path
+}
+
+/// The names in `dir`, sorted (none if it does not exist).
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> = entries.map(|e| e.expect("dir entry").file_name().to_string_lossy().into()).collect();
+    names.sort();
+    names
+}
+
+/// `path` as an argument (test paths are UTF-8).
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
 }
 
 /// Decompresses a gzip stream.

@@ -3,87 +3,24 @@
 //! pull failures, `--untar` over an existing chart, `-d` into a new directory, and the
 //! credentials file a login writes.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
-use chartpack_e2e::{chartpack_bin, Helm, TempDir};
+use chartpack_e2e::{
+    chartpack_command, demo_chart, error_line, file_names, helm_with, mkdir, ok, path_str, run, run_with_stdin, text,
+    Helm, TempDir,
+};
 use chartpack_testkit::{Registry, RegistryAuth};
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-#[track_caller]
-fn ok(out: &Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-/// The `Error: …` line of a stderr.
-fn error_line(out: &Output) -> String {
-    text(&out.stderr).lines().find(|l| l.starts_with("Error: ")).unwrap_or_default().to_owned()
-}
-
-/// chartpack in `work` with `config` as its registry config, no docker config, no
-/// `SOURCE_DATE_EPOCH`.
-fn chartpack(work: &Path, config: &Path) -> Command {
-    let mut cmd = Command::new(chartpack_bin());
-    cmd.current_dir(work)
-        .env("HELM_REGISTRY_CONFIG", config)
-        .env("DOCKER_CONFIG", work.join("no-docker-config"))
-        .env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
-
-fn run(mut cmd: Command, args: &[&str]) -> Output {
-    cmd.args(args).output().expect("run command")
-}
-
-fn run_with_stdin(mut cmd: Command, args: &[&str], input: &str) -> Output {
-    let mut child =
-        cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
-    child.wait_with_output().expect("wait")
-}
-
-/// helm in `work` with `--registry-config config`.
-fn helm_with(helm: &Helm, work: &Path, config: &Path, args: &[&str]) -> Output {
-    helm.command(work).args(args).arg("--registry-config").arg(config).output().expect("run helm")
-}
-
-fn mkdir(path: PathBuf) -> PathBuf {
-    std::fs::create_dir_all(&path).expect("mkdir");
-    path
-}
-
-fn file_names(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut names: Vec<String> = entries.map(|e| e.expect("dir entry").file_name().to_string_lossy().into()).collect();
-    names.sort();
-    names
-}
-
-/// `helm create demo && helm package demo` in `work` (`demo/` and `demo-0.1.0.tgz`).
-fn demo_chart(helm: &Helm, work: &Path) -> PathBuf {
-    ok(&helm.run(work, &["create", "demo"]), "helm create");
-    ok(&helm.run(work, &["package", "demo"]), "helm package");
-    work.join("demo-0.1.0.tgz")
-}
 
 /// A registry with `demo` 0.1.0 pushed by helm to `charts/`.
 fn registry_with_demo(helm: &Helm, work: &Path) -> Option<Registry> {
     let registry = Registry::start(RegistryAuth::None)?;
     let archive = demo_chart(helm, work);
     let target = format!("oci://{}/charts", registry.host());
-    let archive = archive.to_str().expect("utf-8");
-    ok(&helm_with(helm, work, &work.join("registry.json"), &["push", archive, &target, "--plain-http"]), "helm push");
+    ok(
+        &helm_with(helm, work, &work.join("registry.json"), &["push", path_str(&archive), &target, "--plain-http"]),
+        "helm push",
+    );
     Some(registry)
 }
 
@@ -92,12 +29,12 @@ fn registry_with_demo(helm: &Helm, work: &Path) -> Option<Registry> {
 fn same_failure(helm: &Helm, work: &Path, args: &[&str]) -> String {
     let config = work.join("registry.json");
     let theirs = helm_with(helm, work, &config, args);
-    let ours = run(chartpack(work, &config), args);
+    let ours = run(chartpack_command(work, &config), args);
     assert_eq!(theirs.status.code(), Some(1), "helm {args:?}: {}", text(&theirs.stderr));
     assert_eq!(ours.status.code(), Some(1), "chartpack {args:?}: {}", text(&ours.stderr));
-    let line = error_line(&theirs);
+    let line = error_line(&text(&theirs.stderr));
     assert!(!line.is_empty(), "helm {args:?} printed no Error line: {}", text(&theirs.stderr));
-    assert_eq!(error_line(&ours), line, "chartpack {args:?}");
+    assert_eq!(error_line(&text(&ours.stderr)), line, "chartpack {args:?}");
     line
 }
 
@@ -145,7 +82,7 @@ fn pull_failures_from_a_registry_are_helms() {
     let host = registry.host();
     let remote = format!("oci://{host}/charts/demo");
     let dir = mkdir(w.join("out"));
-    let d = dir.to_str().expect("utf-8");
+    let d = path_str(&dir);
 
     // Resolution errors: helm's exact words.
     for args in [
@@ -167,10 +104,10 @@ fn pull_failures_from_a_registry_are_helms() {
     ] {
         let args = [&args[..], &["--plain-http", "-d", d]].concat();
         let theirs = helm_with(&helm, w, &config, &args);
-        let ours = run(chartpack(w, &config), &args);
+        let ours = run(chartpack_command(w, &config), &args);
         assert_eq!(theirs.status.code(), Some(1), "helm {args:?}");
         assert_eq!(ours.status.code(), Some(1), "chartpack {args:?}: {}", text(&ours.stderr));
-        let (theirs, ours) = (error_line(&theirs), error_line(&ours));
+        let (theirs, ours) = (error_line(&text(&theirs.stderr)), error_line(&text(&ours.stderr)));
         assert!(theirs.contains(&named) && (theirs.contains("not found") || theirs.contains("404")), "{theirs}");
         assert!(ours.contains(&named) && ours.contains("not found"), "{args:?}: {ours}");
         eprintln!("{args:?}:\n  helm:      {theirs}\n  chartpack: {ours}");
@@ -202,12 +139,12 @@ fn untar_over_an_existing_chart_directory_fails_as_helm_does() {
             let out = if tool == "helm" {
                 helm_with(&helm, &cwd, &config, &args)
             } else {
-                run(chartpack(&cwd, &config), &args)
+                run(chartpack_command(&cwd, &config), &args)
             };
             assert_eq!(out.status.code(), Some(1), "{tool} {args:?}: {}", text(&out.stderr));
             assert_eq!(file_names(&existing), ["keep.txt"], "{tool} {args:?} changed the existing directory");
             assert_eq!(std::fs::read_to_string(existing.join("keep.txt")).expect("read"), "mine\n");
-            lines.push(error_line(&out));
+            lines.push(error_line(&text(&out.stderr)));
         }
         assert_eq!(lines[1], lines[0], "untar {extra:?}");
         assert!(lines[0].contains("already exists"), "{}", lines[0]);
@@ -224,7 +161,7 @@ fn pull_into_a_missing_directory_creates_it() {
     let remote = format!("oci://{}/charts/demo", registry.host());
     let config = w.join("registry.json");
     let args = ["pull", remote.as_str(), "--version", "0.1.0", "--plain-http", "-d", "new/deeper"];
-    let out = run(chartpack(w, &config), &args);
+    let out = run(chartpack_command(w, &config), &args);
     ok(&out, "chartpack pull -d into a missing directory");
     assert_eq!(file_names(&w.join("new/deeper")), ["demo-0.1.0.tgz"]);
     assert_eq!(
@@ -233,7 +170,7 @@ fn pull_into_a_missing_directory_creates_it() {
     );
     // helm 4.1.4 fails here instead (it does not create the directory): a deliberate difference.
     let theirs = helm_with(&helm, w, &config, &[&args[..5], &["-d", "helm/deeper"]].concat());
-    eprintln!("helm pull -d into a missing directory: {} {}", theirs.status, error_line(&theirs));
+    eprintln!("helm pull -d into a missing directory: {} {}", theirs.status, error_line(&text(&theirs.stderr)));
 }
 
 #[test]
@@ -256,7 +193,7 @@ fn registry_login_and_logout_write_helms_credentials_file() {
         let helm_out =
             run_with_stdin(helm.command(w), &[&args[..], &["--registry-config", "helm.json"]].concat(), "pa:ss wörd");
         ok(&helm_out, &format!("helm {args:?}"));
-        let out = run_with_stdin(chartpack(w, &ours), args, "pa:ss wörd");
+        let out = run_with_stdin(chartpack_command(w, &ours), args, "pa:ss wörd");
         ok(&out, &format!("chartpack {args:?}"));
         // The same words; not asserted: the stream ("Login Succeeded" is on stderr in helm 4.1.4).
         let both = |o: &Output| format!("{}{}", text(&o.stdout), text(&o.stderr));

@@ -8,12 +8,13 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use chartpack_cli::transport::{NativeTransport, TlsOptions};
-use chartpack_e2e::{chartpack_bin, run_chartpack, Helm, TempDir};
+use chartpack_e2e::{
+    chartpack_command, error_line, file_names, mkdir, ok, path_str, run, run_chartpack, text, Helm, TempDir,
+};
 use chartpack_oci::client::{
     self, ClientOptions, PulledChart, PushedChart, RegistryClient, RegistryError, RequestStats, UploadOutcome,
 };
@@ -84,18 +85,6 @@ fn archive_hex() -> String {
     Digest::of(archive()).hex().to_owned()
 }
 
-#[track_caller]
-fn ok(out: &Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The options of the tests: plain HTTP, the default 4 retries, short backoffs.
 fn options() -> ClientOptions {
     ClientOptions { plain_http: true, retries: 4, backoff: Duration::from_millis(10), ..ClientOptions::default() }
@@ -156,7 +145,7 @@ fn assert_stored(registry: &Registry, label: &str) {
     let Some(helm) = Helm::find(label) else { return };
     let work = TempDir::new(label);
     let reference = format!("oci://{}/{REPOSITORY}", registry.host());
-    let dir = work.path().to_str().expect("utf-8 path");
+    let dir = path_str(work.path());
     ok(&helm.run(work.path(), &["pull", &reference, "--version", TAG, "--plain-http", "-d", dir]), "helm pull");
     let bytes = std::fs::read(work.path().join("demo-0.1.0.tgz")).expect("helm's pulled archive");
     assert!(bytes == archive(), "helm pulled an archive that differs from the pushed one");
@@ -532,45 +521,29 @@ fn cli_pull_writes_nothing(test: &str, fault: Fault, expect_in_message: &[&str])
     let kind = fault.kind();
     let relay = FaultRelay::start(&registry.host(), FaultPlan::new().rule(Rule::new("GET", &archive_hex(), fault)));
     let work = TempDir::new(test);
-    let out_dir = work.path().join("out");
-    std::fs::create_dir_all(&out_dir).expect("mkdir out");
+    let out_dir = mkdir(work.path().join("out"));
     let reference = format!("oci://{}/{REPOSITORY}", relay.host());
-    let run = || -> Output {
-        Command::new(chartpack_bin())
-            .args(["pull", &reference, "--version", TAG, "-d", "out", "--plain-http"])
-            .current_dir(work.path())
-            .env("HELM_REGISTRY_CONFIG", work.path().join("registry.json"))
-            .env("DOCKER_CONFIG", work.path().join("docker"))
-            .output()
-            .expect("run chartpack pull")
-    };
-    let listing = || -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&out_dir)
-            .expect("read out dir")
-            .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
+    let args = ["pull", &reference, "--version", TAG, "-d", "out", "--plain-http"];
+    let cli_pull = || run(chartpack_command(work.path(), &work.path().join("registry.json")), &args);
 
     let started = Instant::now();
-    let out = run();
+    let out = cli_pull();
     let elapsed = started.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = text(&out.stderr);
     eprintln!("{test}: exit {:?}, stderr: {}", out.status.code(), stderr.trim());
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    let error_line = stderr.lines().find(|l| l.starts_with("Error: ")).unwrap_or_else(|| panic!("no Error: {stderr}"));
-    assert!(error_line.contains(&archive_hex()), "the message names the blob: {error_line}");
+    let line = error_line(&stderr);
+    assert!(line.contains(&archive_hex()), "the message names the blob: {line}\n{stderr}");
     for part in expect_in_message {
-        assert!(error_line.contains(part), "expected {part:?} in: {error_line}");
+        assert!(line.contains(part), "expected {part:?} in: {line}");
     }
-    assert!(listing().is_empty(), "pull left files behind: {:?}", listing());
+    assert!(file_names(&out_dir).is_empty(), "pull left files behind: {:?}", file_names(&out_dir));
     assert!(relay.faults(kind) > 0, "{:#?}", relay.log());
     report(test, &relay, None, elapsed, "CLI failed with exit 1, nothing written");
 
     relay.set_plan(FaultPlan::new());
-    ok(&run(), "chartpack pull without faults");
-    assert_eq!(listing(), ["demo-0.1.0.tgz"], "exactly the archive, no temp files");
+    ok(&cli_pull(), "chartpack pull without faults");
+    assert_eq!(file_names(&out_dir), ["demo-0.1.0.tgz"], "exactly the archive, no temp files");
     assert!(std::fs::read(out_dir.join("demo-0.1.0.tgz")).expect("pulled archive") == archive());
 }
 

@@ -6,11 +6,14 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use chartpack_cli::transport::{NativeTransport, TlsOptions};
-use chartpack_e2e::{chartpack_bin, corpus, corpus_charts, parallel, Helm, TempDir};
+use chartpack_e2e::{
+    chartpack_command, corpus, corpus_charts, error_line, failed, file_names, helm_with, mkdir, ok, parallel, path_str,
+    run, run_with_stdin, text, Helm, TempDir,
+};
 use chartpack_oci::client::{block_on, ClientOptions, RegistryClient, UploadOutcome};
 use chartpack_oci::digest::Digest;
 use chartpack_oci::manifest::{build_chart_artifact, format_created};
@@ -23,31 +26,6 @@ const EPOCH: u64 = 1_767_323_045;
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Asserts success; the stdout.
-#[track_caller]
-fn ok(out: &Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-/// Asserts failure with exit code 1; the stderr.
-#[track_caller]
-fn failed(out: &Output, what: &str) -> String {
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(1), "{what}: expected exit 1\nstdout: {stdout}\nstderr: {stderr}");
-    stderr
-}
-
 /// Asserts a successful login; its words, whichever stream they are on (helm 4.1.4: stderr).
 #[track_caller]
 fn logged_in(out: &Output, what: &str) -> String {
@@ -55,48 +33,11 @@ fn logged_in(out: &Output, what: &str) -> String {
     format!("{stdout}{}", text(&out.stderr)).trim().to_owned()
 }
 
-/// The `Error: …` line of a stderr.
-fn error_line(stderr: &str) -> String {
-    stderr.lines().find(|l| l.starts_with("Error: ")).unwrap_or_default().to_owned()
-}
-
 /// The value of the `Digest: ` line both tools print after a push or pull.
 #[track_caller]
 fn digest_line(stderr: &str) -> String {
     let line = stderr.lines().find_map(|l| l.strip_prefix("Digest: "));
     line.unwrap_or_else(|| panic!("no Digest line in:\n{stderr}")).trim().to_owned()
-}
-
-/// chartpack with `config` as its registry config (`$HELM_REGISTRY_CONFIG`, as helm), no docker
-/// config, UTC and no `SOURCE_DATE_EPOCH`.
-fn chartpack(work: &Path, config: &Path) -> Command {
-    let mut cmd = Command::new(chartpack_bin());
-    cmd.current_dir(work)
-        .env("HELM_REGISTRY_CONFIG", config)
-        .env("DOCKER_CONFIG", work.join("no-docker-config"))
-        .env("TZ", "UTC")
-        .env_remove("SOURCE_DATE_EPOCH");
-    cmd
-}
-
-fn run(mut cmd: Command, args: &[&str]) -> Output {
-    cmd.args(args).output().expect("run command")
-}
-
-fn run_with_stdin(mut cmd: Command, args: &[&str], input: &str) -> Output {
-    let mut child =
-        cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
-    child.wait_with_output().expect("wait")
-}
-
-/// helm with `--registry-config config` (the file chartpack writes too).
-fn helm_with(helm: &Helm, work: &Path, config: &Path, args: &[&str]) -> Output {
-    helm.command(work).args(args).arg("--registry-config").arg(config).output().expect("run helm")
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
 }
 
 /// `helm package DIR EXTRA... -d OUT`: the archive's path.
@@ -115,19 +56,6 @@ fn only_file(dir: &Path) -> (String, Vec<u8>) {
     let names = file_names(dir);
     assert_eq!(names.len(), 1, "expected one file in {}: {names:?}", dir.display());
     (names[0].clone(), std::fs::read(dir.join(&names[0])).expect("read pulled file"))
-}
-
-/// The names in `dir`, sorted (none if it does not exist).
-fn file_names(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut names: Vec<String> = entries.map(|e| e.expect("dir entry").file_name().to_string_lossy().into()).collect();
-    names.sort();
-    names
-}
-
-fn mkdir(path: PathBuf) -> PathBuf {
-    std::fs::create_dir_all(&path).expect("mkdir");
-    path
 }
 
 fn set_mtime(path: &Path, unix_secs: u64) {
@@ -211,7 +139,8 @@ fn round_trip_in_mode(auth: RegistryAuth, label: &str) {
     if let (Some(user), Some(password)) = (registry.user(), registry.password()) {
         for host in [&reg, &via] {
             let args = ["registry", "login", host.as_str(), "-u", user, "--password-stdin", "--plain-http"];
-            let (out, login) = cost(&relay, &registry, || run_with_stdin(chartpack(w, &config), &args, password));
+            let (out, login) =
+                cost(&relay, &registry, || run_with_stdin(chartpack_command(w, &config), &args, password));
             assert_eq!(logged_in(&out, "chartpack registry login"), "Login Succeeded");
             eprintln!("{label}: chartpack registry login {host}: {login:?}");
         }
@@ -221,8 +150,9 @@ fn round_trip_in_mode(auth: RegistryAuth, label: &str) {
 
     // chartpack pushes; helm pulls it (with chartpack's credentials), shows and renders it.
     let target = format!("oci://{via}/charts");
-    let (out, ours_push) =
-        cost(&relay, &registry, || run(chartpack(w, &config), &["push", path_str(&first), &target, "--plain-http"]));
+    let (out, ours_push) = cost(&relay, &registry, || {
+        run(chartpack_command(w, &config), &["push", path_str(&first), &target, "--plain-http"])
+    });
     ok(&out, "chartpack push");
     let push_stderr = text(&out.stderr);
     assert!(push_stderr.contains(&format!("Pushed: {via}/charts/demo:0.1.0\n")), "{push_stderr}");
@@ -253,7 +183,7 @@ fn round_trip_in_mode(auth: RegistryAuth, label: &str) {
     let ours_dir = &mkdir(w.join("chartpack-pull"));
     let via_remote = format!("oci://{via}/charts/demo");
     let args = ["pull", &via_remote, "--version", "0.1.1", "--plain-http", "-d", path_str(ours_dir)];
-    let (out, ours_pull) = cost(&relay, &registry, || run(chartpack(w, &config), &args));
+    let (out, ours_pull) = cost(&relay, &registry, || run(chartpack_command(w, &config), &args));
     ok(&out, "chartpack pull of helm's push");
     assert_eq!(digest_line(&text(&out.stderr)), helm_push_digest);
     assert_eq!(only_file(ours_dir), ("demo-0.1.1.tgz".to_owned(), second_bytes));
@@ -263,7 +193,7 @@ fn round_trip_in_mode(auth: RegistryAuth, label: &str) {
     ok(&out, "helm pull through the relay");
 
     // Tags, newest first; ranges and "no version" resolve to the file helm pulls.
-    let tags = run(chartpack(w, &config), &["tags", &remote, "--plain-http"]);
+    let tags = run(chartpack_command(w, &config), &["tags", &remote, "--plain-http"]);
     assert_eq!(ok(&tags, "chartpack tags"), "0.1.1\n0.1.0\n");
     for (i, version) in [Some("^0.1"), Some("<0.1.1"), Some("~0.1.0"), None].into_iter().enumerate() {
         let mut args = vec!["pull", remote.as_str(), "--plain-http"];
@@ -271,7 +201,10 @@ fn round_trip_in_mode(auth: RegistryAuth, label: &str) {
         let helm_dir = &mkdir(w.join(format!("helm-v{i}")));
         ok(&helm_with(&helm, w, &config, &[&args[..], &["-d", path_str(helm_dir)]].concat()), "helm pull --version");
         let ours_dir = &mkdir(w.join(format!("ours-v{i}")));
-        ok(&run(chartpack(w, &config), &[&args[..], &["-d", path_str(ours_dir)]].concat()), "chartpack pull --version");
+        ok(
+            &run(chartpack_command(w, &config), &[&args[..], &["-d", path_str(ours_dir)]].concat()),
+            "chartpack pull --version",
+        );
         assert_eq!(only_file(ours_dir), only_file(helm_dir), "pull --version {version:?} resolved otherwise than helm");
     }
 
@@ -364,7 +297,7 @@ fn manifests_and_blobs_pushed_by_chartpack_are_helms_bytes() {
         let out = helm_with(&helm, w, &config, &["push", archive_str, &format!("oci://{host}/helm"), "--plain-http"]);
         ok(&out, "helm push");
         let helm_digest = digest_line(&text(&out.stderr));
-        let mut cmd = chartpack(w, &config);
+        let mut cmd = chartpack_command(w, &config);
         if use_epoch {
             set_mtime(archive, EPOCH + 86_400); // the file time must not matter then
             cmd.env("SOURCE_DATE_EPOCH", EPOCH.to_string());
@@ -434,7 +367,7 @@ fn every_corpus_chart_helm_packages_round_trips_through_the_registry() {
         let (file, bytes) = only_file(out_dir);
         let archive = out_dir.join(&file);
         let repo = format!("oci://{host}/corpus/{id}");
-        let push = run(chartpack(&dir, &config), &["push", path_str(&archive), &repo, "--plain-http"]);
+        let push = run(chartpack_command(&dir, &config), &["push", path_str(&archive), &repo, "--plain-http"]);
         if !push.status.success() {
             return Err(format!("{id}: chartpack push failed: {}", error_line(&text(&push.stderr))));
         }
@@ -465,7 +398,7 @@ fn every_corpus_chart_helm_packages_round_trips_through_the_registry() {
             let pulled = &mkdir(dir.join("chartpack-pull"));
             let (remote, version) = remote_and_version(&reference);
             let pull = run(
-                chartpack(&dir, &config),
+                chartpack_command(&dir, &config),
                 &["pull", &remote, "--version", &version, "--plain-http", "-d", path_str(pulled)],
             );
             if !pull.status.success() {
@@ -538,8 +471,10 @@ fn corrupt_or_oversized_answers_fail_the_pull_and_write_nothing() {
         let relay = FaultRelay::start(&registry.host(), FaultPlan::new().rule(rule));
         let remote = format!("oci://{}/charts/demo", relay.host());
         let ours = &mkdir(w.join(format!("ours-{i}")));
-        let out =
-            run(chartpack(w, &config), &["pull", &remote, "--version", "0.1.0", "--plain-http", "-d", path_str(ours)]);
+        let out = run(
+            chartpack_command(w, &config),
+            &["pull", &remote, "--version", "0.1.0", "--plain-http", "-d", path_str(ours)],
+        );
         let stderr = failed(&out, what);
         let error = error_line(&stderr);
         for word in words {
@@ -585,7 +520,7 @@ fn foreign_token_realm_never_gets_the_password_unless_trusted() {
 
     // Untrusted: the realm (http://localhost:PORT) is another origin than 127.0.0.1:PORT, so the
     // token is asked for anonymously, and the login fails: nobody checked the password.
-    let out = run_with_stdin(chartpack(w, &config), &login, "pw-realm");
+    let out = run_with_stdin(chartpack_command(w, &config), &login, "pw-realm");
     no_basic("login");
     let error = error_line(&failed(&out, "login without trusting the realm"));
     assert!(error.contains("login not verified") && error.contains("--trust-realm localhost"), "{error}");
@@ -595,19 +530,19 @@ fn foreign_token_realm_never_gets_the_password_unless_trusted() {
     let target = format!("oci://{host}/charts");
     let push = ["push", path_str(&archive), target.as_str(), "--plain-http"];
     let args = [&push[..], &["--username", "chartpack", "--password", "pw-realm"]].concat();
-    let error = error_line(&failed(&run(chartpack(w, &config), &args), "push without trusting the realm"));
+    let error = error_line(&failed(&run(chartpack_command(w, &config), &args), "push without trusting the realm"));
     no_basic("push");
     assert!(error.contains(&format!("{host}/charts/demo")), "{error}");
     eprintln!("foreign realm, untrusted push: {error}");
 
     // Trusted: the password goes to the realm, and login and push succeed.
     let trusted = [&login[..], &["--trust-realm", "localhost"]].concat();
-    let out = run_with_stdin(chartpack(w, &config), &trusted, "pw-realm");
+    let out = run_with_stdin(chartpack_command(w, &config), &trusted, "pw-realm");
     assert_eq!(logged_in(&out, "login trusting the realm"), "Login Succeeded");
     let log = registry.token_log();
     assert!(log.iter().any(|r| r.authorization == "basic" && r.user == "chartpack" && r.status == 200), "{log:#?}");
     assert!(std::fs::read_to_string(&config).expect("stored").contains(&format!("\"{host}\"")));
-    let out = run(chartpack(w, &config), &[&push[..], &["--trust-realm", "localhost"]].concat());
+    let out = run(chartpack_command(w, &config), &[&push[..], &["--trust-realm", "localhost"]].concat());
     ok(&out, "push trusting the realm");
 }
 
@@ -622,7 +557,7 @@ fn wrong_password_fails_and_a_logged_out_pull_says_to_log_in() {
         let host = registry.host();
         let login = ["registry", "login", host.as_str(), "-u", "chartpack", "--password-stdin", "--plain-http"];
 
-        let out = run_with_stdin(chartpack(w, &config), &login, "wrong-pw");
+        let out = run_with_stdin(chartpack_command(w, &config), &login, "wrong-pw");
         let error = error_line(&failed(&out, "login with a wrong password"));
         assert!(error.contains(&host), "{auth:?}: {error}");
         assert!(error.contains("unauthorized"), "{auth:?}: {error}");
@@ -636,22 +571,26 @@ fn wrong_password_fails_and_a_logged_out_pull_says_to_log_in() {
             error_line(&text(&helm_out.stderr))
         );
 
-        let out = run_with_stdin(chartpack(w, &config), &login, "right-pw");
+        let out = run_with_stdin(chartpack_command(w, &config), &login, "right-pw");
         assert_eq!(logged_in(&out, "login"), "Login Succeeded");
         create_chart(&helm, w, "demo", 0);
         let archive = helm_package(&helm, w, "demo", w, &[]);
-        let out =
-            run(chartpack(w, &config), &["push", path_str(&archive), &format!("oci://{host}/charts"), "--plain-http"]);
+        let out = run(
+            chartpack_command(w, &config),
+            &["push", path_str(&archive), &format!("oci://{host}/charts"), "--plain-http"],
+        );
         ok(&out, "push while logged in");
 
-        let out = run(chartpack(w, &config), &["registry", "logout", &host]);
+        let out = run(chartpack_command(w, &config), &["registry", "logout", &host]);
         ok(&out, "logout");
         assert!(text(&out.stderr).contains(&format!("Removing login credentials for {host}")));
         assert!(!std::fs::read_to_string(&config).expect("config").contains(&host), "logout left the entry");
         let dir = &mkdir(w.join("out"));
         let remote = format!("oci://{host}/charts/demo");
-        let out =
-            run(chartpack(w, &config), &["pull", &remote, "--version", "0.1.0", "--plain-http", "-d", path_str(dir)]);
+        let out = run(
+            chartpack_command(w, &config),
+            &["pull", &remote, "--version", "0.1.0", "--plain-http", "-d", path_str(dir)],
+        );
         let error = error_line(&failed(&out, "pull after logout"));
         assert!(error.contains(&format!("run `chartpack registry login {host}`")), "{auth:?}: {error}");
         assert_eq!(file_names(dir), Vec::<String>::new());

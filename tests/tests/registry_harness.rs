@@ -2,65 +2,40 @@
 //! and the fault relay, exercised with the real helm (push, pull, login), so that registry
 //! client tests built on them test the client and not the harness.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
-use chartpack_e2e::{Helm, TempDir};
+use chartpack_e2e::{demo_chart, mkdir, ok, path_str, run_with_stdin, text, Helm, TempDir};
 use chartpack_testkit::http;
 use chartpack_testkit::{Fault, FaultKind, FaultPlan, FaultRelay, Registry, RegistryAuth, Rule};
 
-#[track_caller]
-fn ok(out: &Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// `helm create demo && helm package demo` in `work`: the archive's path and bytes.
 fn demo_archive(helm: &Helm, work: &Path) -> (PathBuf, Vec<u8>) {
-    ok(&helm.run(work, &["create", "demo"]), "helm create");
-    ok(&helm.run(work, &["package", "demo"]), "helm package");
-    let path = work.join("demo-0.1.0.tgz");
+    let path = demo_chart(helm, work);
     let bytes = std::fs::read(&path).expect("packaged archive");
     (path, bytes)
 }
 
 /// `helm registry login HOST -u USER --password-stdin --plain-http`.
 fn login(helm: &Helm, work: &Path, host: &str, user: &str, password: &str) -> Output {
-    let mut child = helm
-        .command(work)
-        .args(["registry", "login", host, "-u", user, "--password-stdin", "--plain-http"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run helm registry login");
-    child.stdin.take().expect("stdin").write_all(password.as_bytes()).expect("write password");
-    child.wait_with_output().expect("helm registry login")
+    let args = ["registry", "login", host, "-u", user, "--password-stdin", "--plain-http"];
+    run_with_stdin(helm.command(work), &args, password)
 }
 
 /// Pulls `oci://HOST/charts/demo` version 0.1.0 into a new directory; the archive's bytes.
 fn pull(helm: &Helm, work: &Path, host: &str, into: &str) -> Vec<u8> {
-    let out_dir = work.join(into);
-    std::fs::create_dir_all(&out_dir).expect("mkdir pull dir"); // helm pull -d needs it to exist
+    let out_dir = mkdir(work.join(into)); // helm pull -d needs it to exist
     let reference = format!("oci://{host}/charts/demo");
-    let dir = out_dir.to_str().expect("utf-8 path");
-    ok(&helm.run(work, &["pull", &reference, "--version", "0.1.0", "--plain-http", "-d", dir]), "helm pull");
+    let args = ["pull", &reference, "--version", "0.1.0", "--plain-http", "-d", path_str(&out_dir)];
+    ok(&helm.run(work, &args), "helm pull");
     std::fs::read(out_dir.join("demo-0.1.0.tgz")).expect("pulled archive")
 }
 
 /// `helm push ARCHIVE oci://HOST/charts --plain-http`.
 fn push(helm: &Helm, work: &Path, archive: &Path, host: &str) {
     let target = format!("oci://{host}/charts");
-    let archive = archive.to_str().expect("utf-8 path");
-    ok(&helm.run(work, &["push", archive, &target, "--plain-http"]), "helm push");
+    ok(&helm.run(work, &["push", path_str(archive), &target, "--plain-http"]), "helm push");
 }
 
 /// Push with helm, pull with helm: byte-identical archive, whatever the auth mode.
@@ -143,7 +118,7 @@ fn wrong_password_login_fails() {
         let Some(registry) = Registry::start(auth.clone()) else { return };
         let out = login(&helm, work.path(), &registry.host(), "chartpack", "wrong");
         assert!(!out.status.success(), "{auth:?}: login with a wrong password succeeded");
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stderr = text(&out.stderr);
         assert!(stderr.contains("401") || stderr.contains("unauthorized"), "{auth:?}: {stderr}");
         if let RegistryAuth::Token { .. } = auth {
             let log = registry.token_log();
@@ -178,14 +153,11 @@ fn helm_pull_survives_a_503_burst_through_the_fault_relay() {
     // helm does not retry a 404: an injected one fails the pull at once, with the status named.
     // (An endless 503 also fails, but only after helm's ~7 s of backoff: not worth the time.)
     relay.set_plan(FaultPlan::new().rule(Rule::new("GET", "/manifests/", Fault::Status(404, None))));
-    let dir = work.path().join("out2");
-    std::fs::create_dir_all(&dir).expect("mkdir");
+    let dir = mkdir(work.path().join("out2"));
     let reference = format!("oci://{}/charts/demo", relay.host());
-    let out = helm.run(
-        work.path(),
-        &["pull", &reference, "--version", "0.1.0", "--plain-http", "-d", dir.to_str().expect("utf-8")],
-    );
+    let out = helm.run(work.path(), &["pull", &reference, "--version", "0.1.0", "--plain-http", "-d", path_str(&dir)]);
     assert!(!out.status.success(), "pull through a relay answering 404 succeeded");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not found"), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("not found"), "{stderr}");
     assert_eq!(relay.faults(FaultKind::Status), 4, "{:#?}", relay.log());
 }

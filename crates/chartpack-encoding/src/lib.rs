@@ -4,12 +4,14 @@
 //!   (yaml.v2's emitter), built on libyaml (`libyaml-rs`), of which yaml.v2 is a Go port.
 //! * [`json`]: Go `encoding/json` output (HTML-safe escaping, `MarshalIndent`) and a strict parser.
 //! * [`gofmt`]: Go `strconv` float formatting.
+//! * [`gourl`]: Go `net/url` parsing, printing and escaping.
 //!
 //! Pure: no I/O, clock or environment; builds for `wasm32-unknown-unknown`. Every parser bounds
 //! nesting depth and alias expansion and never panics on input.
 
 mod ffi;
 pub mod gofmt;
+pub mod gourl;
 pub mod json;
 mod unicode_tables;
 pub mod yaml;

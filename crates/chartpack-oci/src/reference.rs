@@ -197,14 +197,14 @@ impl Reference {
     /// then oras' grammar.
     pub fn parse(text: &str) -> Result<Reference, ReferenceError> {
         let url = gourl::parse(text).ok_or_else(|| ReferenceError::InvalidUrl { text: text.to_owned() })?;
-        if !url.to_go_string().starts_with("oci://") {
+        if !url.to_string().starts_with("oci://") {
             return Err(ReferenceError::NotOci { text: text.to_owned() });
         }
         let unsupported = |what| Err(ReferenceError::Unsupported { text: text.to_owned(), what });
         if text.contains('%') {
             return unsupported("percent-escapes");
         }
-        if url.query.is_some() {
+        if url.force_query || !url.raw_query.is_empty() {
             return unsupported("queries");
         }
         if text.contains('#') {
@@ -216,7 +216,7 @@ impl Reference {
         }
         if !url.host.is_ascii() {
             // Valid to oras at first, then escaped by URL.String() when helm fetches.
-            let escaped = url.to_go_string();
+            let escaped = url.to_string();
             let host = escaped.trim_start_matches("oci://").split('/').next().unwrap_or_default();
             return Err(ReferenceError::InvalidRegistry { registry: host.to_owned() });
         }
@@ -285,7 +285,7 @@ fn new_reference(raw: &str) -> Result<Reference, ReferenceError> {
 /// another host.
 pub fn push_reference(remote: &str, chart_name: &str, version: &str) -> Result<Reference, ReferenceError> {
     let url = push_remote_url(remote)?;
-    let href = url.to_go_string();
+    let href = url.to_string();
     let base = href.strip_prefix("oci://").unwrap_or(&href);
     let joined = chartpack_archive::path_join(&[base, chart_name]);
     let reference = new_reference(&format!("{joined}:{version}"))?;
@@ -305,7 +305,7 @@ pub fn check_push_remote(remote: &str) -> Result<(), ReferenceError> {
     push_remote_url(remote).map(|_| ())
 }
 
-fn push_remote_url(remote: &str) -> Result<gourl::GoUrl, ReferenceError> {
+fn push_remote_url(remote: &str) -> Result<chartpack_encoding::gourl::Url, ReferenceError> {
     let url = gourl::parse(remote).ok_or_else(|| ReferenceError::InvalidUrl { text: remote.to_owned() })?;
     if url.scheme.is_empty() {
         return Err(ReferenceError::MissingScheme);
