@@ -11,3 +11,4 @@ cargo build --release --locked -q -p chartpack-cli -p chartpack-e2e --bin chartp
 target/release/bench target/release/chartpack
 echo
 target/release/bench_registry target/release/chartpack
+echo; cargo build --release --locked -q -p chartpack-e2e --bin bench_wasm && target/release/bench_wasm target/release/chartpack

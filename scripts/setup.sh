@@ -78,6 +78,24 @@ if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $FUZZ_WANT" ]; then
   cargo install cargo-fuzz --version "$FUZZ_WANT" --locked
 fi
 
-# 6. Crates, so later steps can build offline.
+# 6. wasm-bindgen-cli, the version of the wasm-bindgen crate in Cargo.lock (they must match),
+#    for scripts/build-pkg.sh. Cold ~95 s (cargo install), warm a version check.
+BINDGEN_WANT=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $BINDGEN_WANT" ]; then
+  step "cargo install wasm-bindgen-cli $BINDGEN_WANT"
+  cargo install wasm-bindgen-cli --version "$BINDGEN_WANT" --locked
+fi
+
+# 7. The root package.json's tooling (binaryen 132's wasm-opt, playwright-core, vite), exactly as
+#    package-lock.json pins it; redone when the lock changes. Needs Node 20+ and npm.
+LOCK_SUM=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -d node_modules ] || [ "$(cat node_modules/.chartpack-lock-sha256 2>/dev/null)" != "$LOCK_SUM" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "setup: npm (Node.js 20+) is required" >&2; exit 1; }
+  step "npm ci (root tooling: binaryen, playwright-core, vite)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$LOCK_SUM" > node_modules/.chartpack-lock-sha256
+fi
+
+# 8. Crates, so later steps can build offline.
 cargo fetch --locked >/dev/null 2>&1 || cargo fetch
 echo "setup ok: helm at $CACHE/helm, token-server python at $CACHE/venv/bin/python" >&2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: sets up what is needed (scripts/setup.sh), then runs every test:
-# formatting and lints, unit tests of every crate, the wasm32 build of the pure crates,
-# end-to-end tests against the real helm binary on the shared corpus, and a brief fuzz run.
+# formatting and lints, unit tests of every crate, the wasm32 build of the pure crates, the
+# npm package's wasm (scripts/build-pkg.sh, with its size budgets), end-to-end tests against
+# the real helm binary on the shared corpus, and a brief fuzz run.
 # CHARTPACK_CORPUS points at the corpus (default ../shared/corpus); FUZZ_SECONDS sets the
 # fuzz time per target (default 20).
 set -euo pipefail
@@ -22,6 +23,10 @@ step "pure crates build for wasm32-unknown-unknown"
 cargo build --locked -q --target wasm32-unknown-unknown \
   -p chartpack-semver -p chartpack-encoding -p chartpack-schema -p chartpack-archive -p chartpack-chart -p chartpack \
   -p chartpack-oci
+cargo clippy --locked -q --target wasm32-unknown-unknown -p chartpack-wasm -- -D warnings
+
+step "npm package wasm (pkg/dist)"
+bash scripts/build-pkg.sh
 
 step "unit and end-to-end tests (helm: $HELM, corpus: $CHARTPACK_CORPUS)"
 cargo build --locked -q -p chartpack-cli

@@ -1,0 +1,31 @@
+//! The binding behind the `chartpack` npm package (pkg/): the chart core and the registry
+//! client for browser windows, workers and Node, through wasm-bindgen. A thin layer: it reads
+//! JS arguments, calls the `chartpack` and `chartpack-oci` crates, and returns plain objects
+//! and structured `Error`s; pkg/index.js adds the environment glue (loading the modules).
+//!
+//! Features choose what one build exports; scripts/build-pkg.sh builds the crate twice: with
+//! `core` and `registry` (pkg/dist/chartpack_bg.wasm), and with `lint` alone
+//! (pkg/dist/chartpack_lint_bg.wasm).
+//! All three are on by default, so native and wasm32 checks see every line.
+// A build with only some features leaves some shared helpers unused; the default build (all
+// features), which CI lints with -D warnings, still reports real dead code.
+#![cfg_attr(not(all(feature = "core", feature = "lint", feature = "registry")), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "core")]
+mod api;
+mod chart;
+mod convert;
+mod error;
+#[cfg(feature = "lint")]
+mod lint;
+#[cfg(feature = "registry")]
+mod registry;
+#[cfg(feature = "registry")]
+mod transport;
+
+#[cfg(feature = "core")]
+pub use api::{build_manifest, inspect, package_chart, show_js, verify_archive_js};
+#[cfg(feature = "lint")]
+pub use lint::lint;
+#[cfg(feature = "registry")]
+pub use registry::Registry;

@@ -1,0 +1,188 @@
+// What the plain page does when pkg/test/browser.mjs asks: package a chart whose files the page
+// fetches from the test server, verify it, push it to a registry on another origin (CORS, no
+// auth), pull it back and compare digests; and timings for the benchmark. Every step is shown
+// in the page (for the screenshot) and returned to Node.
+
+/** The files of a chart served by the test server under `base` (`/__chart/NAME/`). */
+export async function fetchChart(base) {
+  const res = await fetch(base + 'files.json');
+  if (!res.ok) throw new Error(`${base}files.json: HTTP ${res.status}`);
+  const list = await res.json();
+  return Promise.all(
+    list.map(async (f) => {
+      const url = base + 'raw/' + f.path.split('/').map(encodeURIComponent).join('/');
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+      return { path: f.path, bytes: new Uint8Array(await r.arrayBuffer()), lastModified: f.lastModified };
+    }),
+  );
+}
+
+async function sha256Hex(bytes) {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function base64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function row(name, ok, ms, detail) {
+  const tbody = document.querySelector('#steps tbody');
+  if (!tbody) return;
+  const tr = document.createElement('tr');
+  const cls = ok ? 'ok' : 'fail';
+  tr.innerHTML = `<td></td><td class="${cls}"></td><td>${ms.toFixed(1)}</td>`;
+  tr.children[0].textContent = name;
+  tr.children[1].textContent = (ok ? 'ok' : 'FAIL') + (detail ? ` — ${detail}` : '');
+  tbody.appendChild(tr);
+}
+
+function errorInfo(e) {
+  return { message: String(e && e.message || e), code: e && e.code, name: e && e.name, field: e && e.field, file: e && e.file };
+}
+
+/**
+ * The end-to-end scenario. params: { chartBase, registryHost, repo }.
+ * Returns { ok, failures, steps, ... } with digests, the archive (base64) and timings.
+ */
+export async function runScenario(cp, { chartBase, registryHost, repo }) {
+  const out = { ok: true, failures: [], steps: [] };
+  const step = async (name, fn) => {
+    const t0 = performance.now();
+    try {
+      const detail = await fn();
+      const ms = performance.now() - t0;
+      out.steps.push({ name, ok: true, ms, detail: detail ?? null });
+      row(name, true, ms, detail);
+      return true;
+    } catch (e) {
+      const ms = performance.now() - t0;
+      out.ok = false;
+      out.failures.push(`${name}: ${e && e.stack || e}` + (e && e.code ? ` [code ${e.code}]` : ''));
+      out.steps.push({ name, ok: false, ms, error: errorInfo(e) });
+      row(name, false, ms, String(e && e.message || e));
+      return false;
+    }
+  };
+  const expect = (cond, what) => {
+    if (!cond) throw new Error(`expected ${what}`);
+  };
+
+  let files, pkg;
+  await step('fetch chart files', async () => {
+    files = await fetchChart(chartBase);
+    return `${files.length} files, ${files.reduce((n, f) => n + f.bytes.length, 0)} bytes`;
+  });
+  await step('packageChart', async () => {
+    const t0 = performance.now();
+    pkg = cp.packageChart(files);
+    out.packageMs = performance.now() - t0;
+    expect(pkg.archive instanceof Uint8Array, 'archive to be a Uint8Array');
+    expect(pkg.fileName === `${pkg.name}-${pkg.version}.tgz`, `fileName ${pkg.fileName} = name-version.tgz`);
+    out.sha256 = await sha256Hex(pkg.archive);
+    expect(pkg.digest === `sha256:${out.sha256}`, `digest ${pkg.digest} = sha256 of the archive ${out.sha256}`);
+    Object.assign(out, { name: pkg.name, version: pkg.version, fileName: pkg.fileName, digest: pkg.digest, size: pkg.archive.length });
+    out.archiveBase64 = base64(pkg.archive);
+    expect(Number.isInteger(pkg.entries) && pkg.entries > 0, `entries = the number of files (got ${pkg.entries})`);
+    return `${pkg.fileName}, ${pkg.archive.length} bytes, ${pkg.entries} entries`;
+  });
+  await step('verifyArchive', async () => {
+    const v = cp.verifyArchive(pkg.archive, pkg.fileName);
+    expect(v.name === pkg.name && v.version === pkg.version, `verified ${v.name}@${v.version}`);
+    expect(v.digest === pkg.digest, `verified digest ${v.digest} = ${pkg.digest}`);
+    expect(v.size === pkg.archive.length, `size ${v.size} = ${pkg.archive.length}`);
+    expect(v.metadata && v.metadata.name === pkg.name, 'metadata.name');
+    expect(v.files === pkg.entries, `files ${v.files} = entries ${pkg.entries}`);
+    return `${v.files} files`;
+  });
+  await step('verifyArchive refuses garbage with a code', async () => {
+    try {
+      cp.verifyArchive(new Uint8Array([1, 2, 3, 4]), 'junk.tgz');
+    } catch (e) {
+      expect(e instanceof Error, 'an Error');
+      expect(typeof e.code === 'string' && e.code.length > 0, `a code (got ${e.code})`);
+      return `code ${e.code}: ${e.message}`;
+    }
+    throw new Error('garbage was verified');
+  });
+  await step('lint (loads the second wasm module)', async () => {
+    const d = await cp.lint(files);
+    expect(Array.isArray(d) && d.every((x) => ['INFO', 'WARNING', 'ERROR'].includes(x.severity)), 'diagnostics');
+    out.lint = d;
+    return d.length ? d.map((x) => `[${x.severity}] ${x.path}: ${x.message}`).join('; ') : 'no findings';
+  });
+  await step('reproducible packageChart', async () => {
+    const a = cp.packageChart(files, { reproducible: true });
+    const shifted = files.map((f) => ({ ...f, lastModified: (f.lastModified || 0) + 86_400_000 }));
+    const b = cp.packageChart(shifted, { reproducible: true });
+    expect(sameBytes(a.archive, b.archive), 'the same bytes whatever the files\' times');
+    out.reproducibleSha256 = await sha256Hex(a.archive);
+    return out.reproducibleSha256.slice(0, 16);
+  });
+
+  const registry = new cp.Registry(registryHost, { plainHttp: true });
+  const remote = `oci://${registryHost}/${repo}`;
+  let pushed, pulled;
+  await step(`push to ${remote} (CORS)`, async () => {
+    const progress = [];
+    pushed = await registry.push(pkg.archive, remote, { onProgress: (p) => progress.push(p) });
+    expect(/^sha256:[0-9a-f]{64}$/.test(pushed.digest), `a manifest digest (got ${pushed.digest})`);
+    expect(progress.length > 0, 'onProgress calls');
+    const last = progress[progress.length - 1];
+    expect(last.done === last.total, `last progress done = total (${last.done}/${last.total})`);
+    out.pushed = { ...pushed, progressCalls: progress.length };
+    return `${pushed.reference} ${pushed.digest.slice(0, 19)}…, ${pushed.requests} requests`;
+  });
+  await step('pull it back', async () => {
+    const progress = [];
+    pulled = await registry.pull(`${remote}/${pkg.name}:${pkg.version}`, { onProgress: (p) => progress.push(p) });
+    expect(pulled.digest === pushed.digest, `pulled manifest digest ${pulled.digest} = pushed ${pushed.digest}`);
+    expect(pulled.fileName === pkg.fileName, `fileName ${pulled.fileName}`);
+    expect(sameBytes(pulled.archive, pkg.archive), 'the pulled archive = the pushed bytes');
+    const sha = await sha256Hex(pulled.archive);
+    expect(sha === out.sha256, `pulled sha256 ${sha} = ${out.sha256}`);
+    expect(progress.length > 0, 'onProgress calls');
+    out.pulled = { reference: pulled.reference, digest: pulled.digest, fileName: pulled.fileName, requests: pulled.requests, sha256: sha, progressCalls: progress.length };
+    return `${pulled.requests} requests`;
+  });
+  await step('tags', async () => {
+    const tags = await registry.tags(`${remote}/${pkg.name}`);
+    expect(Array.isArray(tags) && tags.includes(pkg.version), `tags ${JSON.stringify(tags)} with ${pkg.version}`);
+    out.tags = tags;
+    return tags.join(', ');
+  });
+  document.getElementById('status').textContent = out.ok ? 'all steps passed' : `${out.failures.length} step(s) failed`;
+  document.getElementById('status').className = out.ok ? 'ok' : 'fail';
+  return out;
+}
+
+/** Times packageChart on a served chart: one warm-up, then `runs` runs. */
+export async function timePackage(cp, { chartBase, runs }) {
+  const files = await fetchChart(chartBase);
+  const first = cp.packageChart(files);
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    cp.packageChart(files);
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return {
+    name: first.name,
+    version: first.version,
+    files: files.length,
+    inputBytes: files.reduce((n, f) => n + f.bytes.length, 0),
+    archiveBytes: first.archive.length,
+    ms,
+    median: ms[Math.floor(ms.length / 2)],
+  };
+}
