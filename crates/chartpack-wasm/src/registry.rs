@@ -70,6 +70,8 @@ impl Registry {
             user_agent: format!("chartpack/{}", env!("CARGO_PKG_VERSION")),
             trusted_realm_hosts: convert::strings_property(&options, "trustRealms")?,
             display_host,
+            login_hint: "log in to {host}: pass username and password to new Registry(…) and call login()".to_owned(),
+            trust_realm_hint: "add \"{host}\" to the Registry's trustRealms option if you trust it".to_owned(),
             ..ClientOptions::default()
         };
         let client = RegistryClient::new(FetchTransport::new(in_browser()), &connect_to, credential, client_options)

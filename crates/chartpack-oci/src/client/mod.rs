@@ -47,6 +47,10 @@ pub struct ClientOptions {
     pub max_blob_bytes: u64,
     /// The registry name shown in messages, when it differs from the URL's `host:port`.
     pub display_host: Option<String>,
+    /// How to log in, for error messages; `{host}` is replaced by the registry's name.
+    pub login_hint: String,
+    /// How to trust a token realm, for error messages; `{host}` is replaced by the realm's host.
+    pub trust_realm_hint: String,
 }
 
 impl Default for ClientOptions {
@@ -63,6 +67,8 @@ impl Default for ClientOptions {
             max_manifest_bytes: 4 << 20,
             max_blob_bytes: 100 << 20,
             display_host: None,
+            login_hint: "run `chartpack registry login {host}`".to_owned(),
+            trust_realm_hint: "pass --trust-realm {host} if you trust it".to_owned(),
         }
     }
 }
@@ -147,7 +153,10 @@ impl<T: Transport> RegistryClient<T> {
             return Err(RegistryError::Unauthorized {
                 target: registry,
                 detail: format!("login not verified: the registry's token realm {realm} is on another host"),
-                hint: format!("the credentials were not sent there; pass --trust-realm {host} if you trust it"),
+                hint: format!(
+                    "the credentials were not sent there; {}",
+                    self.session.options.trust_realm_hint.replace("{host}", &host)
+                ),
             });
         }
         match response.status {

@@ -319,16 +319,16 @@ impl<T: Transport> Session<T> {
         if detail.is_empty() {
             detail = "unauthorized: authentication required".to_owned();
         }
+        let login = self.options.login_hint.replace("{host}", &registry);
         let hint = if let Some(realm) = self.withheld_realm() {
+            let trust = self.options.trust_realm_hint.replace("{host}", realm.split(':').next().unwrap_or(&realm));
             format!(
-                "the credentials were not sent to the token realm {realm}, which is not the registry's host; \
-                 pass --trust-realm {} if you trust it",
-                realm.split(':').next().unwrap_or(&realm)
+                "the credentials were not sent to the token realm {realm}, which is not the registry's host; {trust}"
             )
         } else if self.credential.is_some() {
-            format!("the stored credentials were refused; run `chartpack registry login {registry}` again")
+            format!("the stored credentials were refused; {login} again")
         } else {
-            format!("run `chartpack registry login {registry}`")
+            login
         };
         RegistryError::Unauthorized { target, detail, hint }
     }
