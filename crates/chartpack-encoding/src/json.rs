@@ -89,9 +89,20 @@ impl Value {
     /// names (exact or case-insensitive; Go applies every matching member in order, so the last
     /// one wins).
     pub fn get_folded(&self, name: &str) -> Option<&Value> {
+        let Value::Object(members) = self else { return None };
+        if name.is_ascii() {
+            return members.iter().rev().find(|(k, _)| folds_to_ascii(k, name)).map(|(_, v)| v);
+        }
         let want = fold_name(name);
+        members.iter().rev().find(|(k, _)| fold_name(k) == want).map(|(_, v)| v)
+    }
+
+    /// [`Value::get_folded`] for an ASCII `name` (a Go struct field name), without the Unicode
+    /// case tables (about 10 KB gzipped in wasm) that only a non-ASCII name needs.
+    pub fn get_folded_ascii(&self, name: &str) -> Option<&Value> {
+        debug_assert!(name.is_ascii(), "get_folded_ascii({name:?})");
         match self {
-            Value::Object(members) => members.iter().rev().find(|(k, _)| fold_name(k) == want).map(|(_, v)| v),
+            Value::Object(members) => members.iter().rev().find(|(k, _)| folds_to_ascii(k, name)).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -123,6 +134,22 @@ fn fold_name(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// `fold_name(key) == fold_name(name)` for an ASCII `name`: the only non-ASCII runes that fold
+/// to ASCII are U+0131 (to `I`), U+017F (to `S`) and U+212A (to `K`); a test checks every rune.
+fn folds_to_ascii(key: &str, name: &str) -> bool {
+    let mut want = name.bytes();
+    key.chars().all(|c| {
+        let folded = match c {
+            '\u{131}' => b'I',
+            '\u{17F}' => b'S',
+            '\u{212A}' => b'K',
+            c if c.is_ascii() => (c as u8).to_ascii_uppercase(),
+            _ => return false,
+        };
+        want.next().is_some_and(|w| w.to_ascii_uppercase() == folded)
+    }) && want.next().is_none()
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -333,7 +333,7 @@ impl DockerConfig {
         for (name, value) in members {
             // json.Unmarshal matches struct fields case-insensitively; the last member wins.
             let probe = Value::Object(vec![(name, Value::Null)]);
-            let Some(index) = FIELDS.iter().position(|field| probe.get_folded(field).is_some()) else { continue };
+            let Some(index) = FIELDS.iter().position(|field| probe.get_folded_ascii(field).is_some()) else { continue };
             match value {
                 Value::String(s) => fields[index] = s,
                 Value::Null => {}
@@ -532,7 +532,7 @@ pub fn parse_helper_get(program: &str, output: &HelperOutput<'_>) -> Result<Opti
     let mut fields: [String; 3] = Default::default();
     for (name, value) in members {
         let probe = Value::Object(vec![(name, Value::Null)]);
-        let Some(index) = FIELDS.iter().position(|field| probe.get_folded(field).is_some()) else { continue };
+        let Some(index) = FIELDS.iter().position(|field| probe.get_folded_ascii(field).is_some()) else { continue };
         match value {
             Value::String(s) => fields[index] = s,
             Value::Null => {}

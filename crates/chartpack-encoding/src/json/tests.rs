@@ -149,3 +149,27 @@ fn numbers() {
     assert_eq!(Number::from_u64(u64::MAX).as_u64(), Some(u64::MAX));
     assert_eq!(Number("1e400".into()).as_f64(), None);
 }
+
+#[test]
+fn ascii_folding_matches_unicode_folding() {
+    let names = ["", "i", "I", "s", "S", "k", "K", "a", "Z", "_", "1", "tags", "SiZe", "ks"];
+    let want: Vec<String> = names.iter().map(|n| fold_name(n)).collect();
+    // Every rune, alone and next to ASCII.
+    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+        let key = c.to_string();
+        let folded = fold_name(&key);
+        for (name, want) in names.iter().zip(&want) {
+            assert_eq!(folds_to_ascii(&key, name), folded == *want, "{key:?} vs {name:?}");
+        }
+    }
+    for key in ["ks", "KS", "\u{212A}\u{17F}", "k\u{17F}", "\u{131}", "tag", "tagss", "TAGS", "ta\u{131}gs", "SIZE"] {
+        for (name, want) in names.iter().zip(&want) {
+            assert_eq!(folds_to_ascii(key, name), fold_name(key) == *want, "{key:?} vs {name:?}");
+        }
+    }
+    let v = obj(&[("\u{212A}", Value::Null), ("size", Value::Bool(true)), ("SIZE", Value::Bool(false))]);
+    assert_eq!(v.get_folded_ascii("k"), Some(&Value::Null));
+    assert_eq!(v.get_folded_ascii("Size"), Some(&Value::Bool(false)));
+    assert_eq!(v.get_folded("Size"), v.get_folded_ascii("Size"));
+    assert_eq!(v.get_folded("\u{e9}"), None);
+}

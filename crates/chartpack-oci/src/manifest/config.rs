@@ -90,7 +90,7 @@ fn check_struct(
         let field = fields
             .iter()
             .find(|(name, _)| name == key)
-            .or_else(|| fields.iter().find(|(name, _)| probe.get_folded(name).is_some()));
+            .or_else(|| fields.iter().find(|(name, _)| probe.get_folded_ascii(name).is_some()));
         if let Some((name, ty)) = field {
             let path = if path.is_empty() { (*name).to_owned() } else { format!("{path}.{name}") };
             check_value(struct_name, &path, value, *ty)?;

@@ -189,7 +189,7 @@ fn successors(media_type: &str, bytes: &[u8], wants: &PullWants) -> Result<Vec<D
     }
     let mut out = Vec::new();
     for &member in members {
-        let entries: Vec<(String, &Value)> = match value.get_folded(member) {
+        let entries: Vec<(String, &Value)> = match value.get_folded_ascii(member) {
             None | Some(Value::Null) => Vec::new(),
             Some(one @ Value::Object(_)) if member == "subject" || member == "config" => vec![(member.to_owned(), one)],
             Some(Value::Array(items)) if member != "subject" && member != "config" => {
@@ -225,14 +225,14 @@ fn descriptor(
     if !matches!(entry, Value::Object(_)) {
         return Err(invalid("not a JSON object".to_owned()));
     }
-    let text = |name: &str| match entry.get_folded(name) {
+    let text = |name: &str| match entry.get_folded_ascii(name) {
         None | Some(Value::Null) => Ok(""),
         Some(Value::String(s)) => Ok(s.as_str()),
         Some(_) => Err(invalid(format!("{name} is not a string"))),
     };
     let media_type = text("mediaType")?;
     let digest = text("digest")?;
-    let size = match entry.get_folded("size") {
+    let size = match entry.get_folded_ascii("size") {
         None | Some(Value::Null) => 0,
         Some(Value::Number(n)) => n.as_i64().ok_or_else(|| invalid(format!("size {n} is not a 64-bit integer")))?,
         Some(_) => return Err(invalid("size is not a number".to_owned())),

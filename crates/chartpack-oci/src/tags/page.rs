@@ -23,7 +23,7 @@ pub fn parse_tag_list(body: &[u8]) -> Result<Vec<String>, TagError> {
     let shape = |reason| TagError::PageShape { reason };
     let tags = match &value {
         Value::Null => return Ok(Vec::new()),
-        Value::Object(_) => value.get_folded("tags"),
+        Value::Object(_) => value.get_folded_ascii("tags"),
         _ => return Err(shape("the body is not a JSON object")),
     };
     match tags {
