@@ -3,10 +3,12 @@
 # the chart functions and the registry client; the lint module, loaded by lint() on first use),
 # each through wasm-bindgen (--target web) and wasm-opt (binaryen 132 from npm, never
 # Debian's). Prints raw and gzip -9 sizes and fails when a module exceeds its budget.
-# Needs the wasm32 target, wasm-bindgen-cli = Cargo.lock's wasm-bindgen, and node_modules
-# (scripts/setup.sh installs all three). Cold ~45 s, warm ~25 s (mostly LTO and wasm-opt).
+# Needs the wasm32 target, wasm-bindgen-cli = Cargo.lock's wasm-bindgen, and node_modules:
+# it runs scripts/setup.sh first (idempotent, under a second when warm), unless
+# CHARTPACK_SETUP_DONE=1 says a caller just did. Cold ~45 s, warm ~25 s (mostly LTO and wasm-opt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ "${CHARTPACK_SETUP_DONE:-}" = 1 ] || bash scripts/setup.sh
 
 # Budgets, gzip -9 bytes. Measured 2026-11 (rustc 1.95, opt-level z, wasm-opt 132 as below): main
 # 273 633, lint 257 964. The issue's target of 250 KB for core + registry is not met on stable

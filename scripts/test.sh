@@ -26,7 +26,7 @@ cargo build --locked -q --target wasm32-unknown-unknown \
 cargo clippy --locked -q --target wasm32-unknown-unknown -p chartpack-wasm -- -D warnings
 
 step "npm package wasm (pkg/dist)"
-bash scripts/build-pkg.sh
+CHARTPACK_SETUP_DONE=1 bash scripts/build-pkg.sh
 
 step "unit and end-to-end tests (helm: $HELM, corpus: $CHARTPACK_CORPUS)"
 cargo build --locked -q -p chartpack-cli
