@@ -2,7 +2,10 @@
 //
 //   node pkg/test/browser.mjs           test: serve pkg/ and the page, package a chart from files
 //                                       the page fetches, verify, push to REGISTRY_HOST (another
-//                                       origin: CORS, no auth), pull back, compare digests; time
+//                                       origin: CORS, no auth), pull back, compare digests; then
+//                                       the same chart directory through <input webkitdirectory>
+//                                       (filesFromFileList), a chart in the origin private file
+//                                       system (filesFromDirectoryHandle), a module worker; time
 //                                       init() and packageChart on the largest corpus charts;
 //                                       screenshot. Exit 1 on any failed step.
 //   node pkg/test/browser.mjs --bench   benchmark: init() over BENCH_RUNS fresh page loads and
@@ -123,6 +126,16 @@ async function main() {
         delete r.archiveBase64;
       }
       results.scenario = { ...r, chartDir: scenarioDir, registryHost };
+
+      // The browser-only entry points; the directory picked as a user would (webkitdirectory).
+      await page.setInputFiles('#chart-dir', scenarioDir);
+      const e = await page.evaluate((p) => window.runEntryPoints(p), { expectSha256: r.reproducibleSha256 });
+      for (const s of e.steps) say(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.ms.toFixed(1)} ms)${s.detail ? ': ' + s.detail : ''}`);
+      if (!e.ok) {
+        ok = false;
+        for (const f of e.failures) console.error(`FAIL ${f}`);
+      }
+      results.entryPoints = e;
       const shot = join(resultsDir(), 'browser-page.png');
       await page.screenshot({ path: shot, fullPage: true });
       results.screenshot = shot;
@@ -159,6 +172,8 @@ async function main() {
     pushedDigest: sc.pushed && sc.pushed.digest,
     pulledDigest: sc.pulled && sc.pulled.digest,
     reproducibleSha256: sc.reproducibleSha256,
+    fileListSha256: results.entryPoints && results.entryPoints.fileListSha256,
+    workerDigest: results.entryPoints && results.entryPoints.worker && results.entryPoints.worker.digest,
     screenshot: results.screenshot,
   };
   for (const p of results.package || []) {

@@ -2,7 +2,10 @@
 //! run as a child process against a real registry: Node 20+ (`node --test
 //! pkg/test/node.test.mjs`: the API of `pkg/API.md`), a plain `<script type="module">` page in
 //! headless Chromium (`pkg/test/browser.mjs`: package a chart from files, verify, push across
-//! origins with CORS, pull back), and a Vite-bundled app in Chromium (`pkg/test/vite.mjs`).
+//! origins with CORS, pull back; then the browser-only entry points: `filesFromFileList` on a
+//! directory picked in `<input webkitdirectory>`, `filesFromDirectoryHandle` on the origin
+//! private file system, the package in a module worker), and a Vite-bundled app in Chromium
+//! (`pkg/test/vite.mjs`).
 //! Then helm pulls and templates what the browser pushed, and the reproducible archives of
 //! Chromium, Node and the native CLI must be the same bytes.
 //!
@@ -229,6 +232,12 @@ fn node_api_and_plain_page_in_chromium_then_helm_pulls_what_the_browser_pushed()
     // Reproducible mode: the same bytes in Chromium, Node and the native CLI.
     let native_sha = native_reproducible_sha256(work.path(), &chart);
     assert_eq!(get(&browser, "reproducibleSha256"), native_sha, "Chromium vs native CLI ({})", chart.display());
+    assert_eq!(
+        get(&browser, "fileListSha256"),
+        native_sha,
+        "Chromium, the directory picked in <input webkitdirectory>, vs native CLI ({})",
+        chart.display()
+    );
     let node_file = results.join("node.txt");
     if !node_file.is_file() {
         node_run.assert_ok(); // its output says why it wrote nothing

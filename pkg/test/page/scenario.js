@@ -1,7 +1,11 @@
 // What the plain page does when pkg/test/browser.mjs asks: package a chart whose files the page
 // fetches from the test server, verify it, push it to a registry on another origin (CORS, no
-// auth), pull it back and compare digests; and timings for the benchmark. Every step is shown
-// in the page (for the screenshot) and returned to Node.
+// auth), pull it back and compare digests; the browser-only entry points (a directory picked in
+// <input webkitdirectory>, a directory handle of the origin private file system, a module
+// worker); and timings for the benchmark. Every step is shown in the page (for the screenshot)
+// and returned to Node.
+
+import { tinyChartFiles } from './tiny-chart.js';
 
 /** The files of a chart served by the test server under `base` (`/__chart/NAME/`). */
 export async function fetchChart(base) {
@@ -50,11 +54,8 @@ function errorInfo(e) {
   return { message: String(e && e.message || e), code: e && e.code, name: e && e.name, field: e && e.field, file: e && e.file };
 }
 
-/**
- * The end-to-end scenario. params: { chartBase, registryHost, repo }.
- * Returns { ok, failures, steps, ... } with digests, the archive (base64) and timings.
- */
-export async function runScenario(cp, { chartBase, registryHost, repo }) {
+/** The step runner of both scenarios: each step timed, shown in the page, recorded in `out`. */
+function stepper() {
   const out = { ok: true, failures: [], steps: [] };
   const step = async (name, fn) => {
     const t0 = performance.now();
@@ -69,6 +70,7 @@ export async function runScenario(cp, { chartBase, registryHost, repo }) {
       out.ok = false;
       out.failures.push(`${name}: ${e && e.stack || e}` + (e && e.code ? ` [code ${e.code}]` : ''));
       out.steps.push({ name, ok: false, ms, error: errorInfo(e) });
+      failedSteps++;
       row(name, false, ms, String(e && e.message || e));
       return false;
     }
@@ -76,6 +78,15 @@ export async function runScenario(cp, { chartBase, registryHost, repo }) {
   const expect = (cond, what) => {
     if (!cond) throw new Error(`expected ${what}`);
   };
+  return { out, step, expect };
+}
+
+/**
+ * The end-to-end scenario. params: { chartBase, registryHost, repo }.
+ * Returns { ok, failures, steps, ... } with digests, the archive (base64) and timings.
+ */
+export async function runScenario(cp, { chartBase, registryHost, repo }) {
+  const { out, step, expect } = stepper();
 
   let files, pkg;
   await step('fetch chart files', async () => {
@@ -160,8 +171,114 @@ export async function runScenario(cp, { chartBase, registryHost, repo }) {
     out.tags = tags;
     return tags.join(', ');
   });
-  document.getElementById('status').textContent = out.ok ? 'all steps passed' : `${out.failures.length} step(s) failed`;
-  document.getElementById('status').className = out.ok ? 'ok' : 'fail';
+  showStatus();
+  return out;
+}
+
+let failedSteps = 0; // over every scenario the page ran, for the status line
+
+function showStatus() {
+  document.getElementById('status').textContent = failedSteps ? `${failedSteps} step(s) failed` : 'all steps passed';
+  document.getElementById('status').className = failedSteps ? 'fail' : 'ok';
+}
+
+/**
+ * The browser-only entry points. params: { expectSha256 } (the reproducible sha256 of the
+ * scenario's chart from fetched files). Before calling, the driver selects the scenario's chart
+ * directory in #chart-dir (setInputFiles with a directory).
+ *   - filesFromFileList(input.files) from <input webkitdirectory>, packaged with reproducible: 0
+ *     (the epoch, as true), gives expectSha256: paths stripped of the picked directory's name,
+ *     the files' real lastModified not in the bytes;
+ *   - filesFromDirectoryHandle over a chart written to the origin private file system, nested
+ *     directories and a .helmignore: the same archive as the same files in memory; inspect()
+ *     reports the ignored file, and the archive (verifyArchive, inspect(archive)) lacks it;
+ *   - a module worker that imports ../../index.js, awaits init() and packages the tiny chart:
+ *     the digest the main thread gets for it.
+ */
+export async function runEntryPoints(cp, { expectSha256 }) {
+  const { out, step, expect } = stepper();
+  const digestHex = (pkg) => pkg.digest.replace(/^sha256:/, '');
+
+  await step('filesFromFileList (<input webkitdirectory>)', async () => {
+    const input = document.getElementById('chart-dir');
+    expect(input.files && input.files.length > 0, 'files selected in #chart-dir');
+    const top = input.files[0].webkitRelativePath.split('/')[0];
+    expect(top && [...input.files].every((f) => f.webkitRelativePath.startsWith(top + '/')), `webkitRelativePaths under ${top}/`);
+    const files = await cp.filesFromFileList(input.files);
+    expect(files.length === input.files.length, `${input.files.length} chart files (got ${files.length})`);
+    expect(files.every((f) => f.bytes instanceof Uint8Array && f.path.startsWith(top + '/') && Number.isFinite(f.lastModified)),
+      'path (webkitRelativePath), bytes (Uint8Array), lastModified for every file');
+    const pkg = cp.packageChart(files, { reproducible: 0 });
+    out.fileListSha256 = digestHex(pkg);
+    out.fileListFiles = files.length;
+    expect(out.fileListSha256 === expectSha256, `sha256 ${out.fileListSha256} = the fetched files' reproducible ${expectSha256}`);
+    return `${files.length} files under ${top}/, ${pkg.fileName} ${out.fileListSha256.slice(0, 16)}`;
+  });
+
+  await step('filesFromDirectoryHandle (origin private file system)', async () => {
+    const opfs = await navigator.storage.getDirectory();
+    await opfs.removeEntry('opfs-chart', { recursive: true }).catch(() => {});
+    const chartDir = await opfs.getDirectoryHandle('opfs-chart', { create: true });
+    const expected = tinyChartFiles();
+    for (const f of expected) {
+      const parts = f.path.split('/');
+      let dir = chartDir;
+      for (const d of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(d, { create: true });
+      const w = await (await dir.getFileHandle(parts.at(-1), { create: true })).createWritable();
+      await w.write(f.bytes);
+      await w.close();
+    }
+    const files = await cp.filesFromDirectoryHandle(chartDir);
+    const paths = files.map((f) => f.path).sort();
+    const want = expected.map((f) => f.path).sort();
+    expect(JSON.stringify(paths) === JSON.stringify(want), `paths ${JSON.stringify(paths)} = ${JSON.stringify(want)}`);
+    expect(files.every((f) => f.bytes instanceof Uint8Array && Number.isFinite(f.lastModified)), 'bytes and lastModified');
+
+    const preview = cp.inspect(files);
+    expect(preview.ignored.includes('scratch.txt'), `inspect().ignored ${JSON.stringify(preview.ignored)} has scratch.txt`);
+    expect(!preview.files.some((f) => f.path.endsWith('scratch.txt')), 'inspect().files without scratch.txt');
+    expect(preview.metadata.name === 'tiny-inline', `metadata.name ${preview.metadata.name}`);
+
+    const pkg = cp.packageChart(files, { reproducible: true });
+    const inMemory = cp.packageChart(expected, { reproducible: true });
+    expect(pkg.digest === inMemory.digest, `digest ${pkg.digest} = the same files in memory ${inMemory.digest}`);
+    const v = cp.verifyArchive(pkg.archive, pkg.fileName);
+    expect(v.files === pkg.entries && v.files === preview.files.length, `verified files ${v.files} = entries ${pkg.entries} = inspected ${preview.files.length}`);
+    const entries = cp.inspect(pkg.archive).files.map((f) => f.path);
+    expect(entries.some((p) => p.endsWith('templates/x.yaml')), `templates/x.yaml in the archive ${JSON.stringify(entries)}`);
+    expect(!entries.some((p) => p.endsWith('scratch.txt')), `no scratch.txt in the archive ${JSON.stringify(entries)}`);
+
+    // The OPFS root itself: every path starts with opfs-chart/, stripped as a common top directory.
+    const fromRoot = cp.packageChart(await cp.filesFromDirectoryHandle(opfs), { reproducible: true });
+    expect(fromRoot.digest === pkg.digest, `from the OPFS root ${fromRoot.digest} = ${pkg.digest}`);
+    await opfs.removeEntry('opfs-chart', { recursive: true });
+    out.directoryHandle = { digest: pkg.digest, ignored: preview.ignored, entries };
+    return `${files.length} files, ignored ${preview.ignored.join(', ')}; archive: ${entries.length} entries`;
+  });
+
+  await step('module worker: import, init(), packageChart', async () => {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    let reply;
+    try {
+      reply = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no answer from the worker in 20 s')), 20_000);
+        worker.onmessage = (e) => (clearTimeout(timer), resolve(e.data));
+        worker.onerror = (e) => (clearTimeout(timer), reject(new Error(`worker error: ${e.message || 'failed to load'} (${e.filename}:${e.lineno})`)));
+        worker.postMessage('go');
+      });
+    } finally {
+      worker.terminate();
+    }
+    expect(reply.ok, `the worker packaged the chart (${reply.error} [code ${reply.code}])`);
+    expect(reply.inWorker, 'no window in the worker');
+    // Other file times on the main thread: reproducible bytes do not depend on them.
+    const main = cp.packageChart(tinyChartFiles(Date.now()), { reproducible: true });
+    expect(reply.digest === main.digest, `worker digest ${reply.digest} = main thread ${main.digest}`);
+    out.worker = { digest: reply.digest, initMs: reply.initMs };
+    return `${reply.fileName} ${reply.digest.slice(0, 23)}…, init() ${reply.initMs.toFixed(1)} ms in the worker`;
+  });
+
+  showStatus();
   return out;
 }
 
