@@ -22,6 +22,6 @@ pub use load::{
     ChartFile, LoadError, LoadLimits, DEFAULT_LOAD_LIMITS,
 };
 pub use lock::Lock;
-pub use metadata::{Dependency, Maintainer, Metadata, Strictness};
+pub use metadata::{Dependency, Maintainer, Metadata, Strictness, ValidationError};
 pub use show::{show, ShowPart};
 pub use time::Timestamp;

@@ -60,7 +60,7 @@ pub enum LoadError {
     },
     /// Metadata failed validation.
     #[error("validation: {0}")]
-    Validation(String),
+    Validation(crate::metadata::ValidationError),
     /// A subchart failed to load.
     #[error("error unpacking subchart {name} in {parent}: {source}")]
     Subchart {

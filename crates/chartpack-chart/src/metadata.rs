@@ -45,6 +45,16 @@ pub struct Dependency {
     pub alias: String,
 }
 
+/// Why `Chart.yaml` metadata failed validation: helm's message and the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ValidationError {
+    /// The `Chart.yaml` field: `apiVersion`, `name`, `version`, `type`, `maintainers` or `dependencies`.
+    pub field: &'static str,
+    /// helm's message, without the `validation: ` prefix.
+    pub message: String,
+}
+
 /// Chart metadata (`Chart.yaml`). Lists of maintainers and dependencies keep `null` entries
 /// (`None`) because helm reports them as validation errors.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -210,43 +220,47 @@ impl Metadata {
     }
 
     /// helm's `Metadata.Validate` checks (call [`Metadata::sanitize`] first, as helm does).
-    /// The error text is helm's, without the `validation: ` prefix.
-    pub fn validate(&self) -> Result<(), String> {
+    /// The error text is helm's, without the `validation: ` prefix; the error names the field.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let fail = |field: &'static str, message: String| Err(ValidationError { field, message });
         if self.api_version.is_empty() {
-            return Err("chart.metadata.apiVersion is required".to_owned());
+            return fail("apiVersion", "chart.metadata.apiVersion is required".to_owned());
         }
         if self.name.is_empty() {
-            return Err("chart.metadata.name is required".to_owned());
+            return fail("name", "chart.metadata.name is required".to_owned());
         }
         if self.name == "." || self.name == ".." {
-            return Err(format!("chart.metadata.name {} is not allowed", go_quote(&self.name)));
+            return fail("name", format!("chart.metadata.name {} is not allowed", go_quote(&self.name)));
         }
         if !is_base_name(&self.name) {
-            return Err(format!("chart.metadata.name {} is invalid", go_quote(&self.name)));
+            return fail("name", format!("chart.metadata.name {} is invalid", go_quote(&self.name)));
         }
         if self.version.is_empty() {
-            return Err("chart.metadata.version is required".to_owned());
+            return fail("version", "chart.metadata.version is required".to_owned());
         }
         if chartpack_semver::Version::parse(&self.version).is_err() {
-            return Err(format!("chart.metadata.version {} is invalid", go_quote(&self.version)));
+            return fail("version", format!("chart.metadata.version {} is invalid", go_quote(&self.version)));
         }
         if !matches!(self.chart_type.as_str(), "" | "application" | "library") {
-            return Err("chart.metadata.type must be application or library".to_owned());
+            return fail("type", "chart.metadata.type must be application or library".to_owned());
         }
         if self.maintainers.iter().any(Option::is_none) {
-            return Err("maintainers must not contain empty or null nodes".to_owned());
+            return fail("maintainers", "maintainers must not contain empty or null nodes".to_owned());
         }
         let mut seen: Vec<&str> = Vec::new();
         for dependency in &self.dependencies {
             let Some(d) = dependency else {
-                return Err("dependencies must not contain empty or null nodes".to_owned());
+                return fail("dependencies", "dependencies must not contain empty or null nodes".to_owned());
             };
             if !d.alias.is_empty() && !d.alias.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-                return Err(format!("dependency {} has disallowed characters in the alias", go_quote(&d.name)));
+                return fail(
+                    "dependencies",
+                    format!("dependency {} has disallowed characters in the alias", go_quote(&d.name)),
+                );
             }
             let key = if d.alias.is_empty() { d.name.as_str() } else { d.alias.as_str() };
             if seen.contains(&key) {
-                return Err(format!("more than one dependency with name or alias {}", go_quote(key)));
+                return fail("dependencies", format!("more than one dependency with name or alias {}", go_quote(key)));
             }
             seen.push(key);
         }
@@ -506,7 +520,7 @@ mod tests {
             m.api_version = API_V1.to_owned();
         }
         m.sanitize();
-        assert_eq!(m.validate(), expected.map_err(str::to_owned), "Chart.yaml {chart_yaml:?}");
+        assert_eq!(m.validate().map_err(|e| e.message), expected.map_err(str::to_owned), "Chart.yaml {chart_yaml:?}");
     }
 
     // Messages from helm-behaviour.md §3.3 (helm v4.1.4).

@@ -97,25 +97,10 @@ impl From<LoadError> for Failure {
 /// until the core carries it as data.
 fn load_error_field(error: &LoadError) -> Option<&'static str> {
     match error {
-        LoadError::Validation(message) => validation_field(message),
+        LoadError::Validation(error) => Some(error.field),
         LoadError::Subchart { source, .. } => load_error_field(source),
         _ => None,
     }
-}
-
-fn validation_field(message: &str) -> Option<&'static str> {
-    const FIELDS: &[&str] = &["apiVersion", "name", "version", "type"];
-    if let Some(rest) = message.strip_prefix("chart.metadata.") {
-        let field = rest.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or_default();
-        return FIELDS.iter().copied().find(|f| *f == field);
-    }
-    if message.starts_with("maintainers ") {
-        return Some("maintainers");
-    }
-    if message.starts_with("dependenc") || message.starts_with("more than one dependency") {
-        return Some("dependencies");
-    }
-    None
 }
 
 /// The chart file a load error is about, relative to the chart root.
@@ -201,12 +186,13 @@ mod tests {
 
     #[test]
     fn validation_errors_name_the_field() {
-        let failure = Failure::from(LoadError::Validation("chart.metadata.version is required".to_owned()));
+        let error = chartpack::chart::ValidationError {
+            field: "version",
+            message: "chart.metadata.version is required".to_owned(),
+        };
+        let failure = Failure::from(LoadError::Validation(error));
         assert_eq!((failure.file.as_deref(), failure.field.as_deref()), (Some("Chart.yaml"), Some("version")));
-        assert_eq!(validation_field("chart.metadata.name \"..\" is not allowed"), Some("name"));
-        assert_eq!(validation_field("chart.metadata.type must be application or library"), Some("type"));
-        assert_eq!(validation_field("more than one dependency with name or alias \"a\""), Some("dependencies"));
-        assert_eq!(validation_field("something else"), None);
+        assert_eq!(failure.message, "validation: chart.metadata.version is required");
     }
 
     #[test]
