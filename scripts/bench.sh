@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): chartpack vs helm on the largest corpus charts, whole processes,
 # medians and ratios: `package` (plus the core's MB/s), then `push`/`pull` to a real local
-# registry with the HTTP requests each tool makes. BENCH_RUNS sets the run count.
+# registry with the HTTP requests each tool makes, then the npm package's wasm in headless
+# Chromium (instantiate, package) next to the native CLI and helm. BENCH_RUNS sets the run count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,4 +12,7 @@ cargo build --release --locked -q -p chartpack-cli -p chartpack-e2e --bin chartp
 target/release/bench target/release/chartpack
 echo
 target/release/bench_registry target/release/chartpack
-echo; cargo build --release --locked -q -p chartpack-e2e --bin bench_wasm && target/release/bench_wasm target/release/chartpack
+echo
+CHARTPACK_SETUP_DONE=1 bash scripts/build-pkg.sh >/dev/null
+cargo build --release --locked -q -p chartpack-e2e --bin bench_wasm
+target/release/bench_wasm target/release/chartpack
