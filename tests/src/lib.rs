@@ -200,3 +200,50 @@ pub fn parallel<T: Sync, F: Fn(&T) -> Result<(), String> + Sync>(items: &[T], f:
     failures.sort();
     failures
 }
+
+/// Helpers shared by the benchmark binaries (`src/bin/bench*.rs`).
+pub mod bench {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    /// The median of `samples` (the upper one of an even count).
+    pub fn median(mut samples: Vec<Duration>) -> Duration {
+        samples.sort();
+        samples[samples.len() / 2]
+    }
+
+    /// Runs `f` once to warm caches, then `runs` times; the median time.
+    pub fn time_runs(runs: usize, mut f: impl FnMut()) -> Duration {
+        f();
+        median(
+            (0..runs)
+                .map(|_| {
+                    let start = Instant::now();
+                    f();
+                    start.elapsed()
+                })
+                .collect(),
+        )
+    }
+
+    /// Bytes of every file below `dir`.
+    pub fn dir_bytes(dir: &Path) -> u64 {
+        let mut total = 0;
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    total += dir_bytes(&p);
+                } else if let Ok(m) = std::fs::metadata(&p) {
+                    total += m.len();
+                }
+            }
+        }
+        total
+    }
+
+    /// A duration in milliseconds.
+    pub fn ms(d: Duration) -> f64 {
+        d.as_secs_f64() * 1e3
+    }
+}

@@ -3,46 +3,13 @@
 //! Run with `scripts/bench.sh` (release build). Not a test: it asserts nothing about speed.
 #![allow(clippy::print_stdout)] // a benchmark report
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use chartpack::chart::{load_directory, Timestamp, DEFAULT_LOAD_LIMITS};
 use chartpack::{package, PackageOptions};
+use chartpack_e2e::bench::{dir_bytes, time_runs};
 use chartpack_e2e::{corpus, Helm, TempDir};
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn time_runs(runs: usize, mut f: impl FnMut()) -> Duration {
-    f(); // warm-up (page cache)
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .collect(),
-    )
-}
-
-fn dir_bytes(dir: &Path) -> u64 {
-    let mut total = 0;
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                total += dir_bytes(&p);
-            } else if let Ok(m) = std::fs::metadata(&p) {
-                total += m.len();
-            }
-        }
-    }
-    total
-}
 
 fn main() {
     let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(15);

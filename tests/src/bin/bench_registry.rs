@@ -6,19 +6,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use chartpack_e2e::bench::{median, ms};
 use chartpack_e2e::{corpus, Helm, TempDir};
 use chartpack_testkit::{FaultPlan, FaultRelay, Registry, RegistryAuth};
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
 
 /// Runs a command and fails loudly: a benchmark of a failing command measures nothing.
 fn run(mut command: Command) {

@@ -10,48 +10,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use chartpack::chart::{load_directory, Timestamp, DEFAULT_LOAD_LIMITS};
 use chartpack::{package, PackageOptions};
+use chartpack_e2e::bench::{dir_bytes, ms, time_runs};
 use chartpack_e2e::{corpus, repo_root, Helm, TempDir};
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn time_runs(runs: usize, mut f: impl FnMut()) -> Duration {
-    f(); // warm-up (page cache)
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .collect(),
-    )
-}
-
-fn dir_bytes(dir: &Path) -> u64 {
-    let mut total = 0;
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                total += dir_bytes(&p);
-            } else if let Ok(m) = std::fs::metadata(&p) {
-                total += m.len();
-            }
-        }
-    }
-    total
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
 
 /// Why the browser side cannot run here, if it cannot.
 fn missing_browser_prerequisite(root: &Path) -> Option<String> {
