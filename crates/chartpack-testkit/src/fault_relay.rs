@@ -447,22 +447,14 @@ struct UpstreamReply {
 /// Forwards the request and reads the whole response.
 fn forward(shared: &Shared, head: &Head, method: &str, target: &str, body: &[u8]) -> io::Result<UpstreamReply> {
     let mut upstream = http::connect(&shared.upstream, IO_TIMEOUT)?;
-    let mut out = format!("{method} {target} HTTP/1.1\r\nHost: {}\r\n", shared.upstream);
     let skip =
         ["host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "content-length", "expect"];
-    for (name, value) in &head.headers {
-        if !skip.iter().any(|s| name.eq_ignore_ascii_case(s)) {
-            out.push_str(&format!("{name}: {value}\r\n"));
-        }
-    }
-    if !body.is_empty() || matches!(method, "POST" | "PUT" | "PATCH") {
-        out.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    out.push_str("Connection: close\r\n\r\n");
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(body);
-    upstream.write_all(&bytes)?;
-    upstream.flush()?;
+    let headers = head
+        .headers
+        .iter()
+        .filter(|(name, _)| !skip.iter().any(|s| name.eq_ignore_ascii_case(s)))
+        .map(|(name, value)| (name.as_str(), value.as_str()));
+    http::write_request(&mut upstream, &shared.upstream, method, target, headers, body)?;
     let mut reader = BufReader::new(upstream);
     let resp = http::read_head(&mut reader)?
         .ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "upstream closed without a response"))?;

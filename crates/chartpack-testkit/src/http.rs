@@ -35,6 +35,30 @@ impl HttpReply {
     }
 }
 
+/// Writes one `Connection: close` request: `Host`, the given headers, `Content-Length` for a
+/// body (or a POST/PUT/PATCH), then the body.
+pub(crate) fn write_request<'a>(
+    stream: &mut impl Write,
+    host: &str,
+    method: &str,
+    target: &str,
+    headers: impl Iterator<Item = (&'a str, &'a str)>,
+    body: &[u8],
+) -> io::Result<()> {
+    let mut out = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !body.is_empty() || matches!(method, "POST" | "PUT" | "PATCH") {
+        out.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(body);
+    stream.write_all(&bytes)?;
+    stream.flush()
+}
+
 /// Sends one request to `host` (`"127.0.0.1:PORT"`) with `Connection: close` and reads the whole
 /// response. `path` is the request target (`/v2/`); `Host` and `Content-Length` are added.
 pub fn request(
@@ -46,18 +70,7 @@ pub fn request(
     timeout: Duration,
 ) -> io::Result<HttpReply> {
     let mut stream = connect(host, timeout)?;
-    let mut out = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n");
-    for (name, value) in headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    if !body.is_empty() || matches!(method, "POST" | "PUT" | "PATCH") {
-        out.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    out.push_str("Connection: close\r\n\r\n");
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(body);
-    stream.write_all(&bytes)?;
-    stream.flush()?;
+    write_request(&mut stream, host, method, path, headers.iter().copied(), body)?;
     let mut reader = BufReader::new(stream);
     let head = read_head(&mut reader)?.ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "no response"))?;
     let status = head.status()?;
