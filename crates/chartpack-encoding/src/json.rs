@@ -107,6 +107,18 @@ impl Value {
         }
     }
 
+    /// Go's name for the value's kind in `json: cannot unmarshal <kind> into …`.
+    pub fn go_kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+
     /// The string inside a [`Value::String`].
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -136,8 +148,14 @@ fn fold_name(s: &str) -> String {
         .collect()
 }
 
-/// `fold_name(key) == fold_name(name)` for an ASCII `name`: the only non-ASCII runes that fold
-/// to ASCII are U+0131 (to `I`), U+017F (to `S`) and U+212A (to `K`); a test checks every rune.
+/// Whether the object key `key` selects the Go struct field named `name` (ASCII) by
+/// `json.Unmarshal`'s case-insensitive match: `fold_name(key) == fold_name(name)`. The only
+/// non-ASCII runes that fold to ASCII are U+0131 (to `I`), U+017F (to `S`) and U+212A (to `K`); a
+/// test checks every rune.
+pub fn field_name_matches(key: &str, name: &str) -> bool {
+    folds_to_ascii(key, name)
+}
+
 fn folds_to_ascii(key: &str, name: &str) -> bool {
     let mut want = name.bytes();
     key.chars().all(|c| {

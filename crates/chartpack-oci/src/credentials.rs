@@ -332,14 +332,13 @@ impl DockerConfig {
         let mut fields: [String; 5] = Default::default();
         for (name, value) in members {
             // json.Unmarshal matches struct fields case-insensitively; the last member wins.
-            let probe = Value::Object(vec![(name, Value::Null)]);
-            let Some(index) = FIELDS.iter().position(|field| probe.get_folded_ascii(field).is_some()) else { continue };
+            let Some(index) = FIELDS.iter().position(|field| json::field_name_matches(&name, field)) else { continue };
             match value {
                 Value::String(s) => fields[index] = s,
                 Value::Null => {}
                 other => {
                     let target = format!("Go struct field AuthConfig.{} of type string", FIELDS[index]);
-                    return Err(entry_error(format!("json: cannot unmarshal {} into {target}", kind(&other))));
+                    return Err(entry_error(format!("json: cannot unmarshal {} into {target}", other.go_kind())));
                 }
             }
         }
@@ -531,14 +530,13 @@ pub fn parse_helper_get(program: &str, output: &HelperOutput<'_>) -> Result<Opti
     const FIELDS: [&str; 3] = ["ServerURL", "Username", "Secret"];
     let mut fields: [String; 3] = Default::default();
     for (name, value) in members {
-        let probe = Value::Object(vec![(name, Value::Null)]);
-        let Some(index) = FIELDS.iter().position(|field| probe.get_folded_ascii(field).is_some()) else { continue };
+        let Some(index) = FIELDS.iter().position(|field| json::field_name_matches(&name, field)) else { continue };
         match value {
             Value::String(s) => fields[index] = s,
             Value::Null => {}
             other => {
                 let target = format!("Go struct field dockerCredentials.{} of type string", FIELDS[index]);
-                return Err(bad(format!("json: cannot unmarshal {} into {target}", kind(&other))));
+                return Err(bad(format!("json: cannot unmarshal {} into {target}", other.go_kind())));
             }
         }
     }
@@ -569,20 +567,8 @@ fn to_hostname(addr: &str) -> &str {
     addr.split_once('/').map_or(addr, |(host, _)| host)
 }
 
-/// Go's name for a JSON value's kind in `UnmarshalTypeError`.
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 fn cannot_unmarshal(value: &Value, go_type: &str) -> String {
-    format!("json: cannot unmarshal {} into Go value of type {go_type}", kind(value))
+    format!("json: cannot unmarshal {} into Go value of type {go_type}", value.go_kind())
 }
 
 /// Parses raw member text that was part of a document [`json::parse`] already accepted.

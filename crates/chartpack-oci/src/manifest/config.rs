@@ -73,7 +73,7 @@ pub fn check_config(bytes: &[u8]) -> Result<(), ManifestError> {
         Value::Null => Ok(()),
         Value::Object(members) => check_struct("Metadata", "", members, METADATA),
         other => Err(ManifestError::ConfigType {
-            message: format!("json: cannot unmarshal {} into Go value of type v2.Metadata", kind(other)),
+            message: format!("json: cannot unmarshal {} into Go value of type v2.Metadata", other.go_kind()),
         }),
     }
 }
@@ -86,11 +86,10 @@ fn check_struct(
 ) -> Result<(), ManifestError> {
     for (key, value) in members {
         // Go matches an exact name first, then a case-insensitive one.
-        let probe = Value::Object(vec![(key.clone(), Value::Null)]);
         let field = fields
             .iter()
             .find(|(name, _)| name == key)
-            .or_else(|| fields.iter().find(|(name, _)| probe.get_folded_ascii(name).is_some()));
+            .or_else(|| fields.iter().find(|(name, _)| chartpack_encoding::json::field_name_matches(key, name)));
         if let Some((name, ty)) = field {
             let path = if path.is_empty() { (*name).to_owned() } else { format!("{path}.{name}") };
             check_value(struct_name, &path, value, *ty)?;
@@ -104,7 +103,7 @@ fn check_value(struct_name: &str, path: &str, value: &Value, ty: Ty) -> Result<(
         Err(ManifestError::ConfigType {
             message: format!(
                 "json: cannot unmarshal {} into Go struct field {struct_name}.{path} of type {go_type}",
-                kind(value)
+                value.go_kind()
             ),
         })
     };
@@ -123,18 +122,6 @@ fn check_value(struct_name: &str, path: &str, value: &Value, ty: Ty) -> Result<(
             other => mismatch(other, &format!("v2.{name}")),
         }),
         (ty, other) => mismatch(other, &ty.go_name()),
-    }
-}
-
-/// Go's name for a JSON value's kind in `UnmarshalTypeError`.
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 
