@@ -132,6 +132,11 @@ export interface RegistryOptions {
   trustRealms?: string[];
   /** Connect here instead (an origin such as a proxy: "http://127.0.0.1:8080"); its scheme replaces plainHttp. */
   baseUrl?: string;
+  /**
+   * A chartpack proxy ("http://127.0.0.1:8080"): the registry is reached at `${proxy}/r/${host}`,
+   * its scheme replaces plainHttp, messages still name `host`. Not with baseUrl.
+   */
+  proxy?: string;
 }
 
 export interface Progress {

@@ -56,6 +56,11 @@ impl Args {
         self.values.iter().rev().find(|(n, _)| names.contains(&n.as_str())).map(|(_, v)| v.clone())
     }
 
+    /// Every value given for `name`, in order (repeatable options).
+    pub(crate) fn values(&self, name: &str) -> Vec<String> {
+        self.values.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
+    }
+
     /// Whether a switch was given.
     pub(crate) fn flag(&self, name: &str) -> bool {
         self.flags.iter().any(|f| f == name)

@@ -4,6 +4,7 @@
 
 mod args;
 mod registry_cmd;
+mod serve_cmd;
 mod untar;
 use chartpack_cli::walk;
 
@@ -28,6 +29,9 @@ Usage:
   chartpack push CHART.tgz oci://HOST/REPO
   chartpack pull oci://HOST/REPO/CHART[:TAG|@DIGEST] [--version V] [--devel] [-d DIR] [--untar [--untardir DIR]]
   chartpack tags oci://HOST/REPO/CHART
+  chartpack serve [--config FILE] [--listen ADDR] [--registry [http://]HOST]... [--origin ORIGIN]...
+                  [--allow-private HOST]... [--host NAME]... [--public-url URL] [--default-registry HOST]
+                  [--static-dir DIR] [--ca-file FILE]
   chartpack version
 
 Reproducible packaging: --reproducible, or SOURCE_DATE_EPOCH=<unix seconds> in the
@@ -36,6 +40,14 @@ environment, gives every archive entry the same time (SOURCE_DATE_EPOCH, else 0)
 Registry commands take --plain-http, --insecure-skip-tls-verify, --ca-file FILE,
 --registry-config FILE, --username/--password, and --trust-realm HOST (let a token
 realm on another host receive credentials; CHARTPACK_TRUST_REALMS=h1,h2 does the same).
+--proxy URL (or CHARTPACK_REGISTRY_PROXY=URL) reaches the registry through a chartpack
+proxy at URL, as URL/r/HOST/v2/...; --plain-http is then ignored (URL's scheme decides),
+TLS options apply to the proxy, and credentials are still those stored for HOST.
+`serve` runs the registry proxy for pages (see the README, section Proxy): it relays
+/r/HOST/v2/... and the registries' token endpoints for allowlisted registries, answers
+CORS for allowlisted page origins and serves --static-dir. Settings come from the TOML
+file (--config, or CHARTPACK_PROXY_CONFIG), then CHARTPACK_PROXY_* variables, then flags.
+Defaults: listen on 127.0.0.1:8080, relay the local registry at localhost:5000.
 `push` writes the created annotation from SOURCE_DATE_EPOCH, else the archive's
 modification time (UTC).
 ";
@@ -60,6 +72,7 @@ fn main() -> ExitCode {
         Some("push") => registry_cmd::cmd_push(&argv[1..]),
         Some("pull") => registry_cmd::cmd_pull(&argv[1..]),
         Some("tags") => registry_cmd::cmd_tags(&argv[1..]),
+        Some("serve") => serve_cmd::cmd_serve(&argv[1..]),
         Some("version") | Some("--version") => {
             println!("chartpack {}", env!("CARGO_PKG_VERSION"));
             Ok(())

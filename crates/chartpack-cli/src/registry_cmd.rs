@@ -16,7 +16,7 @@ use crate::args::Args;
 
 /// Options every registry command takes (helm's names).
 pub(crate) const CONNECTION_VALUES: &[&str] =
-    &["--ca-file", "--registry-config", "--trust-realm", "--username", "--password"];
+    &["--ca-file", "--registry-config", "--trust-realm", "--username", "--password", "--proxy"];
 pub(crate) const CONNECTION_SWITCHES: &[&str] = &["--plain-http", "--insecure-skip-tls-verify", "--insecure"];
 
 /// A connected client for `registry`, with stored or given credentials.
@@ -52,9 +52,31 @@ fn connect_as(
         plain_http: args.flag("--plain-http") && tls.ca_pem.is_none() && !tls.insecure_skip_verify,
         user_agent: format!("chartpack/{}", env!("CARGO_PKG_VERSION")),
         trusted_realm_hosts: trusted_realms(args),
+        endpoint: proxied_endpoint(args, registry)?,
         ..ClientOptions::default()
     };
     RegistryClient::new(transport, registry, credential, options).map_err(|e| e.to_string())
+}
+
+/// `--proxy URL`, else `CHARTPACK_REGISTRY_PROXY`: the endpoint that reaches `registry` through
+/// a chartpack proxy, `URL/r/HOST`.
+fn proxied_endpoint(args: &Args, registry: &str) -> Result<Option<String>, String> {
+    if let Some(proxy) = args.value(&["--proxy"]) {
+        return proxy_endpoint(&proxy, "--proxy", registry).map(Some);
+    }
+    match std::env::var("CHARTPACK_REGISTRY_PROXY") {
+        Ok(proxy) if !proxy.trim().is_empty() => proxy_endpoint(&proxy, "CHARTPACK_REGISTRY_PROXY", registry).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// `{proxy}/r/{registry}` for a proxy URL given by `source` (the flag or variable, for messages).
+fn proxy_endpoint(proxy: &str, source: &str, registry: &str) -> Result<String, String> {
+    let url = chartpack_oci::url::Url::parse(proxy).map_err(|e| format!("invalid {source} {proxy:?}: {}", e.reason))?;
+    if url.path_and_query.contains('?') {
+        return Err(format!("invalid {source} {proxy:?}: a query is not accepted"));
+    }
+    Ok(format!("{}/r/{}", proxy.trim_end_matches('/'), registry.to_ascii_lowercase()))
 }
 
 /// `--trust-realm HOST` plus `CHARTPACK_TRUST_REALMS` (comma-separated hosts).
@@ -291,5 +313,24 @@ fn go_join(a: &Path, b: &str) -> PathBuf {
         PathBuf::from(".")
     } else {
         cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_endpoints_name_the_registry_under_r() {
+        let endpoint = |proxy: &str| proxy_endpoint(proxy, "--proxy", "GHCR.io:443");
+        let cases = [
+            ("http://127.0.0.1:8080", Ok("http://127.0.0.1:8080/r/ghcr.io:443")),
+            ("https://p.example/chartpack/", Ok("https://p.example/chartpack/r/ghcr.io:443")),
+            ("127.0.0.1:8080", Err(r#"invalid --proxy "127.0.0.1:8080": not an absolute URL"#)),
+            ("http://p.example/?a=1", Err(r#"invalid --proxy "http://p.example/?a=1": a query is not accepted"#)),
+        ];
+        for (proxy, want) in cases {
+            assert_eq!(endpoint(proxy), want.map(str::to_owned).map_err(str::to_owned), "{proxy}");
+        }
     }
 }

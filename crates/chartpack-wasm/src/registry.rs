@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use chartpack_oci::client::{ClientOptions, RegistryClient};
+use chartpack_oci::client::{ClientOptions, RegistryClient, RegistryError};
 use chartpack_oci::credentials::Credential;
 use chartpack_oci::reference::Reference;
 use chartpack_oci::secret::Secret;
@@ -38,7 +38,7 @@ struct Inner {
 
 #[wasm_bindgen]
 impl Registry {
-    /// `new Registry(host, { plainHttp, username, password, trustRealms, baseUrl })`.
+    /// `new Registry(host, { plainHttp, username, password, trustRealms, baseUrl, proxy })`.
     #[wasm_bindgen(constructor)]
     pub fn new(host: String, options: JsValue) -> Result<Registry, JsValue> {
         let host = host.strip_prefix("oci://").unwrap_or(&host).trim_end_matches('/').to_owned();
@@ -51,7 +51,15 @@ impl Registry {
         let mut plain_http = convert::bool_property(&options, "plainHttp")?.unwrap_or(false);
         let mut connect_to = host.clone();
         let mut display_host = None;
+        let proxy = convert::string_property(&options, "proxy")?;
+        let endpoint = match &proxy {
+            Some(proxy) => Some(proxy_endpoint(proxy, &host)?),
+            None => None,
+        };
         if let Some(base) = convert::string_property(&options, "baseUrl")? {
+            if proxy.is_some() {
+                return Err(Failure::invalid_field("proxy", "give baseUrl or proxy, not both").into());
+            }
             let url =
                 chartpack_oci::url::Url::parse(&base).map_err(|e| Failure::invalid_field("baseUrl", e.to_string()))?;
             if url.path_and_query != "/" {
@@ -70,12 +78,17 @@ impl Registry {
             user_agent: format!("chartpack/{}", env!("CARGO_PKG_VERSION")),
             trusted_realm_hosts: convert::strings_property(&options, "trustRealms")?,
             display_host,
+            endpoint,
             login_hint: "log in to {host}: pass username and password to new Registry(…) and call login()".to_owned(),
             trust_realm_hint: "add \"{host}\" to the Registry's trustRealms option if you trust it".to_owned(),
             ..ClientOptions::default()
         };
         let client = RegistryClient::new(FetchTransport::new(in_browser()), &connect_to, credential, client_options)
-            .map_err(Failure::from)?;
+            .map_err(|e| match e {
+                // The only endpoint here is the one built from `proxy`.
+                RegistryError::InvalidOption { .. } => Failure::invalid_field("proxy", e.to_string()),
+                other => Failure::from(other),
+            })?;
         Ok(Registry {
             inner: Rc::new(Inner { client, host, queue: RefCell::new(Promise::resolve(&JsValue::UNDEFINED)) }),
         })
@@ -243,6 +256,17 @@ impl Inner {
 }
 
 /// Calls `onProgress({ done, total })`, ignoring what it throws.
+/// The endpoint that reaches `host` through the chartpack proxy at `proxy`: `{proxy}/r/{host}`
+/// (the CLI's `--proxy`). Browsers need it for registries with auth, which refuse CORS preflights.
+fn proxy_endpoint(proxy: &str, host: &str) -> Result<String, Failure> {
+    let invalid = |reason: &str| Failure::invalid_field("proxy", format!("invalid proxy {proxy:?}: {reason}"));
+    let url = chartpack_oci::url::Url::parse(proxy).map_err(|e| invalid(e.reason))?;
+    if url.path_and_query.contains('?') {
+        return Err(invalid("a query is not accepted"));
+    }
+    Ok(format!("{}/r/{}", proxy.trim_end_matches('/'), host.to_ascii_lowercase()))
+}
+
 fn report(callback: &js_sys::Function, done: u64, total: u64) {
     let progress = Obj::new().set("done", convert::number(done)).set("total", convert::number(total)).build();
     let _ = callback.call1(&JsValue::UNDEFINED, &progress);

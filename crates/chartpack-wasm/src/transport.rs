@@ -24,7 +24,9 @@ use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, ReadableStreamDefaultReader, RequestCache, RequestInit, RequestRedirect};
+use web_sys::{
+    AbortSignal, Headers, ReadableStreamDefaultReader, RequestCache, RequestCredentials, RequestInit, RequestRedirect,
+};
 
 #[wasm_bindgen]
 extern "C" {
@@ -112,6 +114,11 @@ impl FetchTransport {
                 .map_err(|e| TransportError::Other(format!("header {name}: {}", js_message(&e))))?;
         }
         init.set_headers(&headers);
+        // The client adds `Authorization` itself, to the origins it chose. Cookies (and the
+        // browser's stored HTTP auth) must never go to a registry or the proxy, and with `omit`
+        // a same-origin 401 `Basic` challenge (a proxy served from the page's origin) does not
+        // pop up the browser's login dialog: the client answers it.
+        init.set_credentials(RequestCredentials::Omit);
         if !request.body.is_empty() || !matches!(request.method, Method::Get | Method::Head) {
             // A copy into JS memory: fetch reads the body later, when wasm memory may have moved.
             init.set_body(&Uint8Array::from(request.body));

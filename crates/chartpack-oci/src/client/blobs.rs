@@ -246,7 +246,7 @@ impl<T: Transport> RegistryClient<T> {
         size: u64,
         progress: Option<Progress<'_>>,
     ) -> Result<Vec<u8>, RegistryError> {
-        let what = format!("blob {digest} of {}/{repository}", self.session.base.host_port());
+        let what = format!("blob {digest} of {}/{repository}", self.session.registry_name());
         let limit = self.session.options.max_blob_bytes;
         if size > limit {
             return Err(RegistryError::TooLarge { what, size, limit });
@@ -301,7 +301,7 @@ impl<T: Transport> RegistryClient<T> {
         repository: &str,
     ) -> RegistryError {
         let detail = error_body::summarize(&error_body::parse_error_body(&response.body));
-        let target = format!("{}/{repository}", self.session.base.host_port());
+        let target = format!("{}/{repository}", self.session.registry_name());
         match response.status {
             401 => self.session.unauthorized(response, Some(&repository_scope(repository, false))),
             403 => {

@@ -87,6 +87,16 @@ pub enum RegistryError {
     /// The registry broke the protocol (a missing `Location`, a bad token response, ...).
     #[error("registry protocol error: {0}")]
     Protocol(String),
+    /// A [`ClientOptions`](super::ClientOptions) field has a value the client cannot use.
+    #[error("invalid {option} {value:?}: {reason}")]
+    InvalidOption {
+        /// The option, e.g. `endpoint`.
+        option: &'static str,
+        /// The refused value.
+        value: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The artifact is not a chart helm could use (manifest, config or reference rules).
     #[error("{0}")]
     Artifact(String),
@@ -105,6 +115,7 @@ impl RegistryError {
             RegistryError::SizeMismatch { .. } => "size_mismatch",
             RegistryError::TooLarge { .. } => "too_large",
             RegistryError::Protocol(_) => "protocol",
+            RegistryError::InvalidOption { .. } => "invalid_option",
             RegistryError::Artifact(_) => "artifact",
         }
     }

@@ -58,7 +58,7 @@ impl<T: Transport> RegistryClient<T> {
     /// digest when one was asked for, and to the `Docker-Content-Digest` the registry announces.
     pub async fn pull_manifest(&self, repository: &str, reference: &str) -> Result<FetchedManifest, RegistryError> {
         let scope = repository_scope(repository, false);
-        let what = format!("{}/{repository}{}{reference}", self.session.base.host_port(), separator(reference));
+        let what = format!("{}/{repository}{}{reference}", self.session.registry_name(), separator(reference));
         let url = self.url(&format!("/v2/{repository}/manifests/{reference}"));
         let mut call = Call::new(Method::Get, url.clone()).header("accept", media::MANIFEST_ACCEPT);
         call.scope = Some(&scope);

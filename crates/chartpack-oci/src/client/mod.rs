@@ -25,7 +25,7 @@ use session::Session;
 /// How a client behaves; [`ClientOptions::default`] is what the CLI uses.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
-    /// Talk `http://` instead of `https://` (helm's `--plain-http`).
+    /// Talk `http://` instead of `https://` (helm's `--plain-http`); ignored with `endpoint`.
     pub plain_http: bool,
     /// The `User-Agent` header.
     pub user_agent: String,
@@ -45,8 +45,13 @@ pub struct ClientOptions {
     pub max_manifest_bytes: u64,
     /// Largest blob accepted on pull (helm's archive limit: 100 MiB).
     pub max_blob_bytes: u64,
-    /// The registry name shown in messages, when it differs from the URL's `host:port`.
+    /// The registry name shown in messages, when it differs from the registry's `host[:port]`.
     pub display_host: Option<String>,
+    /// The base URL the registry is reached through (a chartpack proxy:
+    /// `http://127.0.0.1:8080/r/ghcr.io`), instead of `scheme://host`. Requests go to this URL's
+    /// path followed by `/v2/...`, its scheme overrides `plain_http`, and credentials, redirects
+    /// and paging stay under it; messages still name the registry.
+    pub endpoint: Option<String>,
     /// How to log in, for error messages; `{host}` is replaced by the registry's name.
     pub login_hint: String,
     /// How to trust a token realm, for error messages; `{host}` is replaced by the realm's host.
@@ -67,6 +72,7 @@ impl Default for ClientOptions {
             max_manifest_bytes: 4 << 20,
             max_blob_bytes: 100 << 20,
             display_host: None,
+            endpoint: None,
             login_hint: "run `chartpack registry login {host}`".to_owned(),
             trust_realm_hint: "pass --trust-realm {host} if you trust it".to_owned(),
         }
@@ -100,7 +106,8 @@ pub struct RegistryClient<T> {
 }
 
 impl<T: Transport> RegistryClient<T> {
-    /// A client for `registry` (`host[:port]`), with an optional stored credential.
+    /// A client for `registry` (`host[:port]`), with an optional stored credential, reached
+    /// directly or through [`ClientOptions::endpoint`].
     pub fn new(
         transport: T,
         registry: &str,
@@ -108,13 +115,17 @@ impl<T: Transport> RegistryClient<T> {
         options: ClientOptions,
     ) -> Result<Self, RegistryError> {
         let scheme = if options.plain_http { "http" } else { "https" };
-        let base = Url::parse(&format!("{scheme}://{registry}/"))
+        let direct = Url::parse(&format!("{scheme}://{registry}/"))
             .map_err(|e| RegistryError::Artifact(format!("invalid registry host {registry:?}: {}", e.reason)))?;
-        if base.host_port() != registry.to_ascii_lowercase() {
+        if direct.host_port() != registry.to_ascii_lowercase() {
             return Err(RegistryError::Artifact(format!("invalid registry host {registry:?}")));
         }
+        let (base, prefix) = match &options.endpoint {
+            Some(endpoint) => parse_endpoint(endpoint)?,
+            None => (direct.clone(), String::new()),
+        };
         Ok(RegistryClient {
-            session: Session::new(transport, options, base, credential),
+            session: Session::new(transport, options, session::Route { base, prefix, registry: direct }, credential),
             single_post: std::cell::Cell::new(None),
         })
     }
@@ -135,7 +146,7 @@ impl<T: Transport> RegistryClient<T> {
     /// checked.
     pub async fn check_login(&self) -> Result<(), RegistryError> {
         let url = self.url("/v2/");
-        let registry = self.session.options.display_host.clone().unwrap_or_else(|| self.session.base.host_port());
+        let registry = self.session.registry_name();
         let response = match self.session.send(session::Call::new(crate::http::Method::Get, url.clone())).await {
             Ok(response) => response,
             Err(RegistryError::Unauthorized { target, detail, hint }) => {
@@ -170,11 +181,28 @@ impl<T: Transport> RegistryClient<T> {
         }
     }
 
+    /// The URL of `path` (`/v2/...`) on the registry: under the endpoint's path, if any.
     fn url(&self, path: &str) -> Url {
-        let mut url = self.session.base.clone();
-        url.path_and_query = path.to_owned();
+        let mut url = self.session.route.base.clone();
+        url.path_and_query = format!("{}{path}", self.session.route.prefix);
         url
     }
+}
+
+/// Splits [`ClientOptions::endpoint`] into its origin (path `/`) and its path prefix without a
+/// trailing `/` (`/r/ghcr.io`, or empty).
+fn parse_endpoint(endpoint: &str) -> Result<(Url, String), RegistryError> {
+    let invalid = |reason| RegistryError::InvalidOption { option: "endpoint", value: endpoint.to_owned(), reason };
+    let mut base = Url::parse(endpoint).map_err(|e| invalid(e.reason))?;
+    if base.path_and_query.contains('?') {
+        return Err(invalid("a query is not accepted"));
+    }
+    let prefix = base.path_and_query.trim_end_matches('/').to_owned();
+    if session::has_dot_segment(&prefix) {
+        return Err(invalid("`.` and `..` path segments are not accepted"));
+    }
+    base.path_and_query = "/".to_owned();
+    Ok((base, prefix))
 }
 
 /// A URL as shown in messages: its query keeps only `digest=` (which names the blob); the rest

@@ -56,12 +56,21 @@ impl<'a> Call<'a> {
     }
 }
 
+/// Where the registry is and how it is reached.
+pub(crate) struct Route {
+    /// `scheme://host[:port]/` requests go to: the registry's, or its endpoint's (a proxy).
+    pub(crate) base: Url,
+    /// The endpoint's path before `/v2/` (`/r/ghcr.io`), or empty when reached directly.
+    pub(crate) prefix: String,
+    /// The registry itself (`scheme://host[:port]/`), whatever the route: names it in messages.
+    pub(crate) registry: Url,
+}
+
 /// The state shared by every request to one registry.
 pub(crate) struct Session<T> {
     pub(crate) transport: T,
     pub(crate) options: ClientOptions,
-    /// `scheme://host[:port]` of the registry.
-    pub(crate) base: Url,
+    pub(crate) route: Route,
     credential: Option<Credential>,
     /// The registry asked for Basic auth: send it up front from now on.
     basic: Cell<bool>,
@@ -73,11 +82,11 @@ pub(crate) struct Session<T> {
 }
 
 impl<T: Transport> Session<T> {
-    pub(crate) fn new(transport: T, options: ClientOptions, base: Url, credential: Option<Credential>) -> Self {
+    pub(crate) fn new(transport: T, options: ClientOptions, route: Route, credential: Option<Credential>) -> Self {
         Session {
             transport,
             options,
-            base,
+            route,
             credential,
             basic: Cell::new(false),
             tokens: RefCell::new(BTreeMap::new()),
@@ -101,10 +110,33 @@ impl<T: Transport> Session<T> {
         self.stats.set(stats);
     }
 
+    /// The registry's name in messages: [`ClientOptions::display_host`], else its `host[:port]`
+    /// (never a proxy's).
+    pub(crate) fn registry_name(&self) -> String {
+        self.options.display_host.clone().unwrap_or_else(|| self.route.registry.host_port())
+    }
+
+    /// Whether `url` is the registry's: on its origin and, when reached through an endpoint,
+    /// under the endpoint's path. One proxy origin fronts many registries (`/r/a.example/...`,
+    /// `/r/b.example/...`), so the origin alone does not tell them apart; a dot segment could
+    /// climb out of the prefix once the transport normalises the path.
+    pub(crate) fn at_registry(&self, url: &Url) -> bool {
+        if !url.same_origin(&self.route.base) {
+            return false;
+        }
+        let prefix = &self.route.prefix;
+        if prefix.is_empty() {
+            return true;
+        }
+        let path = url.path_and_query.split('?').next().unwrap_or_default();
+        path.strip_prefix(prefix.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            && !has_dot_segment(path)
+    }
+
     /// The `Authorization` value for a request to `url` needing `scope`: only to the registry's
-    /// own origin.
+    /// own origin (and endpoint path).
     fn authorization(&self, url: &Url, scope: Option<&str>) -> Option<String> {
-        if !url.same_origin(&self.base) {
+        if !self.at_registry(url) {
             return None;
         }
         let tokens = self.tokens.borrow();
@@ -160,7 +192,7 @@ impl<T: Transport> Session<T> {
             };
             self.count(|s| s.bytes_received += response.body.len() as u64);
             match response.status {
-                401 if !answered_401 && url.same_origin(&self.base) => {
+                401 if !answered_401 && self.at_registry(&url) => {
                     answered_401 = true;
                     self.authenticate(&response, call.scope).await?;
                 }
@@ -240,8 +272,17 @@ impl<T: Transport> Session<T> {
         let realm_url =
             Url::parse(realm).map_err(|e| RegistryError::Protocol(format!("token realm in the challenge: {e}")))?;
         let mut trusted: Vec<String> = self.options.trusted_realm_hosts.clone();
-        trusted.extend(auth::well_known_realm_hosts(&self.base.host).iter().map(|h| (*h).to_owned()));
-        let allowed = auth::credentials_allowed_for_realm(&self.base, &realm_url, &trusted);
+        trusted.extend(auth::well_known_realm_hosts(&self.route.registry.host).iter().map(|h| (*h).to_owned()));
+        let allowed = if self.route.prefix.is_empty() {
+            auth::credentials_allowed_for_realm(&self.route.base, &realm_url, &trusted)
+        } else {
+            // Behind an endpoint the proxy's host is shared by every registry it relays: a realm
+            // is the registry's own only under the endpoint's path (the proxy rewrites realms
+            // there), or on a host trusted explicitly.
+            let trusted_host = trusted.iter().any(|h| h.eq_ignore_ascii_case(&realm_url.host));
+            self.at_registry(&realm_url)
+                || (trusted_host && !(realm_url.scheme == "http" && self.route.base.scheme == "https"))
+        };
         if self.credential.is_some() && !allowed {
             *self.withheld_realm.borrow_mut() = Some(realm_url.host_port());
         }
@@ -312,7 +353,7 @@ impl<T: Transport> Session<T> {
 
     /// The error for a 401 we could not answer, with what to do next.
     pub(crate) fn unauthorized(&self, response: &Response, scope: Option<&str>) -> RegistryError {
-        let registry = self.options.display_host.clone().unwrap_or_else(|| self.base.host_port());
+        let registry = self.registry_name();
         let repository = scope.and_then(|s| s.split(':').nth(1)).unwrap_or("");
         let target = if repository.is_empty() { registry.clone() } else { format!("{registry}/{repository}") };
         let mut detail = error_body::summarize(&error_body::parse_error_body(&response.body));
@@ -332,4 +373,13 @@ impl<T: Transport> Session<T> {
         };
         RegistryError::Unauthorized { target, detail, hint }
     }
+}
+
+/// Whether a URL path holds a `.` or `..` segment, also percent-encoded or `\`-separated (as
+/// WHATWG URL parsers, browsers' and reqwest's, read them).
+pub(crate) fn has_dot_segment(path: &str) -> bool {
+    path.split(['/', '\\']).any(|segment| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        segment == "." || segment == ".."
+    })
 }

@@ -39,7 +39,7 @@ impl<T: Transport> RegistryClient<T> {
             match next {
                 Some(Ok(Some(next))) => {
                     url = crate::url::Url::parse(&next).map_err(|e| RegistryError::Protocol(e.to_string()))?;
-                    if !url.same_origin(&self.session.base) {
+                    if !self.session.at_registry(&url) {
                         return Err(RegistryError::Protocol(format!("tag list paging left the registry: {url}")));
                     }
                 }

@@ -218,3 +218,163 @@ fn uploads_are_not_repeated_at_request_level_but_restarted_whole() {
 fn enc(digest: &Digest) -> String {
     crate::url::percent_encode(&digest.to_string())
 }
+
+/// Through a chartpack proxy: `ghcr.io` reached at `http://127.0.0.1:8080/r/ghcr.io`.
+const PROXY: &str = "http://127.0.0.1:8080/r/ghcr.io";
+
+fn proxied(script: Scripted, credential: Option<Credential>) -> RegistryClient<Scripted> {
+    // The trailing `/` is dropped; `plain_http` is ignored (the endpoint's scheme decides).
+    let options = ClientOptions { endpoint: Some(format!("{PROXY}/")), plain_http: false, ..ClientOptions::default() };
+    RegistryClient::new(script, "ghcr.io", credential, options).unwrap()
+}
+
+fn urls(client: &RegistryClient<Scripted>) -> Vec<(Method, String)> {
+    client.transport().sent().into_iter().map(|(m, u, _)| (m, u)).collect()
+}
+
+#[test]
+fn an_endpoint_prefixes_every_request_and_joins_relative_locations_and_links_under_it() {
+    // Tags, with a relative `Link` under the prefix (as the proxy rewrites it).
+    let link = r#"</r/ghcr.io/v2/org/c/tags/list?n=1&last=a>; rel="next""#;
+    let (page_a, page_b) = (br#"{"name":"org/c","tags":["a"]}"#, br#"{"name":"org/c","tags":["b"]}"#);
+    let script = Scripted::default().answer(200, &[("link", link)], page_a).answer(200, &[], page_b);
+    let client = proxied(script, None);
+    assert_eq!(block_on(client.list_tags("org/c")).unwrap(), ["a", "b"]);
+    assert_eq!(
+        urls(&client),
+        [
+            (Method::Get, format!("{PROXY}/v2/org/c/tags/list")),
+            (Method::Get, format!("{PROXY}/v2/org/c/tags/list?n=1&last=a")),
+        ]
+    );
+
+    // Pull: manifest and blob.
+    let manifest = br#"{"schemaVersion":2}"#;
+    let blob = b"chart bytes";
+    let digest = Digest::of(blob);
+    let script = Scripted::default().answer(200, &[], manifest).answer(200, &[], blob);
+    let client = proxied(script, None);
+    block_on(client.pull_manifest("org/c", "1.0.0")).unwrap();
+    block_on(client.pull_blob("org/c", &digest, blob.len() as u64, None)).unwrap();
+    assert_eq!(
+        urls(&client),
+        [
+            (Method::Get, format!("{PROXY}/v2/org/c/manifests/1.0.0")),
+            (Method::Get, format!("{PROXY}/v2/org/c/blobs/{digest}")),
+        ]
+    );
+
+    // Push: an upload whose relative `Location` is under the prefix, then the manifest.
+    let blob = vec![7u8; 100 << 10];
+    let digest = Digest::of(&blob);
+    let location = [("location", "/r/ghcr.io/v2/org/c/blobs/uploads/uuid?_state=abc")];
+    let manifest_digest = Digest::of(manifest).to_string();
+    let script = Scripted::default()
+        .answer(202, &location, b"")
+        .answer(201, &[("docker-content-digest", &digest.to_string())], b"")
+        .answer(201, &[("docker-content-digest", &manifest_digest)], b"");
+    let client = proxied(script, None);
+    block_on(client.upload_blob("org/c", &blob, &digest, None)).unwrap();
+    block_on(client.push_manifest("org/c", "1.0.0", manifest, "application/vnd.oci.image.manifest.v1+json")).unwrap();
+    assert_eq!(
+        urls(&client),
+        [
+            (Method::Post, format!("{PROXY}/v2/org/c/blobs/uploads/")),
+            (Method::Put, format!("{PROXY}/v2/org/c/blobs/uploads/uuid?_state=abc&digest={}", enc(&digest))),
+            (Method::Put, format!("{PROXY}/v2/org/c/manifests/1.0.0")),
+        ]
+    );
+}
+
+#[test]
+fn behind_an_endpoint_a_realm_under_it_receives_credentials() {
+    for (realm, token_url) in [
+        (
+            "http://127.0.0.1:8080/r/ghcr.io/auth/https/ghcr.io/token",
+            "http://127.0.0.1:8080/r/ghcr.io/auth/https/ghcr.io/token?scope=repository%3Aorg%2Fc%3Apull&service=ghcr.io",
+        ),
+        (
+            "http://127.0.0.1:8080/r/ghcr.io/auth/https/ghcr.io/token?x=1",
+            "http://127.0.0.1:8080/r/ghcr.io/auth/https/ghcr.io/token?x=1&scope=repository%3Aorg%2Fc%3Apull&service=ghcr.io",
+        ),
+    ] {
+        let challenge = format!(r#"Bearer realm="{realm}",service="ghcr.io""#);
+        let script = Scripted::default()
+            .answer(401, &[("www-authenticate", &challenge)], b"")
+            .answer(200, &[], TOKEN_BODY)
+            .answer(200, &[], TAGS);
+        let client = proxied(script, user());
+        block_on(client.list_tags("org/c")).unwrap();
+        let sent = client.transport().sent();
+        assert_eq!((sent[1].1.as_str(), sent[1].2.as_deref()), (token_url, Some(BASIC_UP)));
+        assert_eq!(sent[2].2.as_deref(), Some("Bearer t1"));
+    }
+}
+
+#[test]
+fn behind_an_endpoint_credentials_stay_under_it() {
+    // Realms on another origin, under another registry's prefix, or climbing out of it.
+    for realm in [
+        "https://ghcr.io/token",
+        "http://127.0.0.1:8080/r/evil.example/token",
+        "http://127.0.0.1:8080/r/ghcr.io.evil/token",
+        "http://127.0.0.1:8080/r/ghcr.io/../evil.example/token",
+        "http://127.0.0.1:8080/r/ghcr.io/%2E%2E/evil.example/token",
+    ] {
+        let challenge = format!(r#"Bearer realm="{realm}",service="ghcr.io""#);
+        let script = Scripted::default()
+            .answer(401, &[("www-authenticate", &challenge)], b"")
+            .answer(200, &[], TOKEN_BODY)
+            .answer(200, &[], TAGS);
+        let client = proxied(script, user());
+        block_on(client.list_tags("org/c")).unwrap();
+        let sent = client.transport().sent();
+        assert_eq!(sent[1].1.split('?').next(), Some(realm));
+        assert_eq!(sent[1].2, None, "the token request to {realm} is anonymous");
+    }
+
+    // A redirect to another registry behind the same proxy carries no credentials.
+    let blob = b"chart bytes";
+    let digest = Digest::of(blob);
+    let script = Scripted::default()
+        .answer(401, &[("www-authenticate", r#"Basic realm="r""#)], b"")
+        .answer(307, &[("location", "/r/cdn.example/blob?sig=1")], b"")
+        .answer(200, &[], blob);
+    let client = proxied(script, user());
+    block_on(client.pull_blob("org/c", &digest, blob.len() as u64, None)).unwrap();
+    let sent = client.transport().sent();
+    assert_eq!(sent[1].2.as_deref(), Some(BASIC_UP));
+    assert_eq!((sent[2].1.as_str(), sent[2].2.as_deref()), ("http://127.0.0.1:8080/r/cdn.example/blob?sig=1", None));
+}
+
+#[test]
+fn behind_an_endpoint_messages_name_the_registry() {
+    let script = Scripted::default().answer(404, &[], b"");
+    let error = block_on(proxied(script, None).pull_manifest("org/c", "1.0.0")).unwrap_err();
+    assert_eq!(error.to_string(), "ghcr.io/org/c:1.0.0 not found: not found");
+
+    let script = Scripted::default().answer(401, &[("www-authenticate", r#"Basic realm="r""#)], b"");
+    let error = block_on(proxied(script, None).list_tags("org/c")).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "unauthorized: authentication required (ghcr.io/org/c): run `chartpack registry login ghcr.io`"
+    );
+}
+
+#[test]
+fn an_endpoint_is_validated() {
+    for (endpoint, reason) in [
+        ("ftp://127.0.0.1/r/ghcr.io", "scheme must be http or https"),
+        ("127.0.0.1:8080/r/ghcr.io", "not an absolute URL"),
+        ("http://127.0.0.1:8080/r/ghcr.io?x=1", "a query is not accepted"),
+        ("http://127.0.0.1:8080/r/ghcr.io#top", "fragments are not accepted"),
+        ("http://127.0.0.1:8080/r/../ghcr.io", "`.` and `..` path segments are not accepted"),
+    ] {
+        let options = ClientOptions { endpoint: Some(endpoint.to_owned()), ..ClientOptions::default() };
+        let Err(error) = RegistryClient::new(Scripted::default(), "ghcr.io", None, options) else {
+            panic!("{endpoint} was accepted");
+        };
+        assert_eq!(error.code(), "invalid_option");
+        assert_eq!(error.to_string(), format!("invalid endpoint {endpoint:?}: {reason}"));
+    }
+}
