@@ -106,7 +106,8 @@ pub fn route(method: &str, path: &str, default_registry: Option<&str>) -> Result
             return Err(RouteError::NotFound(format!("{registry:?} is not a registry host[:port]")));
         }
         let registry = registry.to_ascii_lowercase();
-        if let Some(api) = tail.strip_prefix("/v2/").map(|_| &tail[..]) {
+        if tail.starts_with("/v2/") {
+            let api = tail;
             let kind = api_kind(api)?;
             check_method(method, kind.methods(), api)?;
             return Ok(Route::Api(ApiCall {
