@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod proxy;
+
 pub use chartpack_testkit::{corpus, repo_root, Helm, TempDir};
 
 /// The chartpack binary built next to this test (`cargo build -p chartpack-cli` first).
