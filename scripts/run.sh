@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The main job, for now: set up, build the chartpack CLI, and run it on a chart the way a helm
 # user would: lint, package, verify, show; then start a local `distribution` registry on
-# loopback, push the chart, list its tags, pull it back and check it is the same archive.
-# Usage: scripts/run.sh [CHART_DIR] (default examples/demo). REGISTRY_PORT picks the port.
+# loopback, push the chart, list its tags, pull it back and check it is the same archive; then
+# start the registry proxy (`chartpack serve`) in front of it and do the same through it.
+# Usage: scripts/run.sh [--serve] [CHART_DIR] (default examples/demo). REGISTRY_PORT and
+# PROXY_PORT pick the ports. --serve keeps the registry and the proxy running until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+serve=0
+if [ "${1:-}" = "--serve" ]; then serve=1; shift; fi
 chart="${1:-examples/demo}"
 out="${OUT_DIR:-target/charts}"
 bash scripts/setup.sh
@@ -19,7 +23,8 @@ echo; echo "\$ chartpack show chart $archive"; "$cp" show chart "$archive"
 # A throwaway registry, stopped on exit; credentials stay in a private config file.
 port="${REGISTRY_PORT:-5099}"
 reg=$(mktemp -d)
-trap 'kill "$regpid" 2>/dev/null || true; wait "$regpid" 2>/dev/null || true; rm -rf "$reg"' EXIT
+proxypid=
+trap 'kill $regpid $proxypid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$reg"' EXIT
 cat > "$reg/config.yml" <<YAML
 version: 0.1
 log: { level: error }
@@ -37,3 +42,18 @@ echo; echo "\$ chartpack tags oci://127.0.0.1:$port/charts/$chartname --plain-ht
 echo; echo "\$ chartpack pull oci://127.0.0.1:$port/charts/$chartname --plain-http -d $reg/pulled"
 "$cp" pull "oci://127.0.0.1:$port/charts/$chartname" --plain-http -d "$reg/pulled"
 cmp "$archive" "$reg/pulled/$(basename "$archive")" && echo "pulled archive is identical to $archive"
+
+# The proxy pages use to reach registries that do not answer CORS (see README, "Proxy").
+pport="${PROXY_PORT:-8080}"
+"$cp" serve --listen "127.0.0.1:$pport" --registry "http://127.0.0.1:$port" --allow-private "127.0.0.1:$port" \
+  2>"$reg/proxy.log" & proxypid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$pport/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+echo; echo "\$ chartpack serve --listen 127.0.0.1:$pport --registry http://127.0.0.1:$port --allow-private 127.0.0.1:$port"
+head -2 "$reg/proxy.log"
+echo; echo "\$ chartpack pull oci://127.0.0.1:$port/charts/$chartname --proxy http://127.0.0.1:$pport -d $reg/via-proxy"
+"$cp" pull "oci://127.0.0.1:$port/charts/$chartname" --proxy "http://127.0.0.1:$pport" -d "$reg/via-proxy"
+cmp "$archive" "$reg/via-proxy/$(basename "$archive")" && echo "pulled through the proxy: identical to $archive"
+if [ "$serve" = 1 ]; then
+  echo; echo "registry: http://127.0.0.1:$port   proxy: http://127.0.0.1:$pport/r/127.0.0.1:$port/v2/   (Ctrl-C stops both)"
+  tail -f "$reg/proxy.log" & wait "$proxypid"
+fi

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod load;
 pub mod proxy;
 
 pub use chartpack_testkit::{corpus, repo_root, Helm, TempDir};

@@ -10,7 +10,7 @@ pub mod http;
 pub mod registry;
 
 pub use fault_relay::{Fault, FaultKind, FaultPlan, FaultRelay, Rule};
-pub use registry::{Registry, RegistryAuth, TokenRequest, TokenServer};
+pub use registry::{Registry, RegistryAuth, RegistryExtras, TokenRequest, TokenServer};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

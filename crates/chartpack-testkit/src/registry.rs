@@ -71,6 +71,18 @@ impl RegistryAuth {
     }
 }
 
+/// Additions to the registry's configuration, for tests that need the registry to behave in a way
+/// the three auth modes do not cover (see [`Registry::start_with`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegistryExtras {
+    /// Response headers added to every answer (`http.headers`), e.g. a `Set-Cookie`.
+    pub headers: Vec<(String, String)>,
+    /// YAML appended at the top level of the config, e.g. distribution's storage `redirect`
+    /// middleware (`middleware: {storage: [{name: redirect, options: {baseurl: URL}}]}`), which
+    /// makes blob `GET`s and `HEAD`s answer 307 to `URL` + the blob's storage path.
+    pub yaml: String,
+}
+
 /// A running `docker-registry`, stopped (kill + wait) when dropped, with its token server.
 pub struct Registry {
     child: Child,
@@ -85,6 +97,11 @@ impl Registry {
     /// stderr, when `docker-registry` (or `htpasswd`, or the token server's Python) is missing;
     /// under CI (`CI` set) that fails instead. `DOCKER_REGISTRY` overrides the binary.
     pub fn start(auth: RegistryAuth) -> Option<Registry> {
+        Self::start_with(auth, &RegistryExtras::default())
+    }
+
+    /// As [`Registry::start`], with `extras` added to the configuration.
+    pub fn start_with(auth: RegistryAuth, extras: &RegistryExtras) -> Option<Registry> {
         let bin = std::env::var_os("DOCKER_REGISTRY").map_or_else(|| PathBuf::from("docker-registry"), PathBuf::from);
         if !Command::new(&bin).arg("--version").output().is_ok_and(|o| o.status.success()) {
             return missing("docker-registry (apt package docker-registry)");
@@ -123,7 +140,7 @@ impl Registry {
             let port = free_port();
             let nonce = nonce();
             let config = dir.path().join("config.yml");
-            std::fs::write(&config, config_yaml(dir.path(), port, &nonce, &auth_yaml)).expect("write registry config");
+            std::fs::write(&config, config_yaml(dir.path(), port, &nonce, &auth_yaml, extras)).expect("write registry config");
             let log_path = dir.path().join("registry.log");
             let log = File::create(&log_path).expect("create registry log");
             let mut child = Command::new(&bin)
@@ -436,9 +453,11 @@ fn yaml_str(path: &Path) -> String {
 }
 
 /// toolchain.md §7's config: filesystem storage with deletes, CORS headers for browser tests,
-/// a fixed secret, the nonce header that identifies this instance, and `auth_yaml`.
-fn config_yaml(dir: &Path, port: u16, nonce: &str, auth_yaml: &str) -> String {
-    format!(
+/// a fixed secret, the nonce header that identifies this instance, `auth_yaml`, and `extras`.
+fn config_yaml(dir: &Path, port: u16, nonce: &str, auth_yaml: &str, extras: &RegistryExtras) -> String {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let headers: String = extras.headers.iter().map(|(k, v)| format!("    {k}: [{}]\n", quote(v))).collect();
+    let mut yaml = format!(
         r#"version: 0.1
 log:
   level: warn
@@ -459,9 +478,16 @@ http:
     Access-Control-Allow-Headers: ['Authorization', 'Accept', 'Content-Type', 'Docker-Content-Digest', 'Content-Range', 'Range']
     Access-Control-Expose-Headers: ['Docker-Content-Digest', 'Location', 'Content-Range', 'Range', 'Docker-Upload-UUID', 'WWW-Authenticate', 'OCI-Chunk-Min-Length']
     X-Chartpack-Registry: ['{nonce}']
-{auth_yaml}"#,
+{headers}{auth_yaml}"#,
         root = yaml_str(&dir.join("data")),
-    )
+    );
+    if !extras.yaml.is_empty() {
+        yaml.push_str(&extras.yaml);
+        if !yaml.ends_with('\n') {
+            yaml.push('\n');
+        }
+    }
+    yaml
 }
 
 /// The last `n` lines of `text`.
@@ -585,10 +611,17 @@ mod tests {
 
     #[test]
     fn config_has_cors_headers_and_deletes() {
-        let yaml = config_yaml(Path::new("/tmp/x"), 5000, "n1", "");
+        let yaml = config_yaml(Path::new("/tmp/x"), 5000, "n1", "", &RegistryExtras::default());
         assert!(yaml.contains("addr: 127.0.0.1:5000"));
         assert!(yaml.contains("Access-Control-Allow-Origin: ['*']"));
         assert!(yaml.contains("delete:\n    enabled: true"));
         assert!(yaml.contains("rootdirectory: \"/tmp/x/data\""));
+        let extras = RegistryExtras {
+            headers: vec![("Set-Cookie".into(), "a='b'".into())],
+            yaml: "middleware:\n  storage: []".into(),
+        };
+        let yaml = config_yaml(Path::new("/tmp/x"), 5000, "n1", "", &extras);
+        assert!(yaml.contains("    Set-Cookie: ['a=''b''']\n"), "{yaml}");
+        assert!(yaml.ends_with("\nmiddleware:\n  storage: []\n"), "{yaml}");
     }
 }
