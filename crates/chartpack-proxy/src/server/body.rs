@@ -3,13 +3,15 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Empty, Full};
-use tokio::time::Sleep;
+use tokio::time::{Instant, Sleep};
 
 /// Any error inside a body or a connection.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -38,6 +40,31 @@ pub(crate) enum BodyLimitError {
     Stalled(Duration),
 }
 
+/// When a request body last moved: the relay waits for the upstream's answer from then on, so
+/// a long upload that keeps moving is not cut off by the upstream timeout.
+#[derive(Debug)]
+pub(crate) struct Activity {
+    start: Instant,
+    /// Nanoseconds from `start` to the last frame.
+    last: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Activity { start: Instant::now(), last: AtomicU64::new(0) }
+    }
+
+    fn touch(&self) {
+        let nanos = u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last.fetch_max(nanos, Ordering::Relaxed);
+    }
+
+    /// When the body last moved (when it was guarded, if never).
+    pub(crate) fn last(&self) -> Instant {
+        self.start + Duration::from_nanos(self.last.load(Ordering::Relaxed))
+    }
+}
+
 /// A request body that fails once it exceeds `limit` bytes or pauses longer than `idle`.
 pub(crate) struct GuardedBody<B> {
     inner: B,
@@ -45,12 +72,25 @@ pub(crate) struct GuardedBody<B> {
     limit: u64,
     idle: Duration,
     timer: Pin<Box<Sleep>>,
+    activity: Arc<Activity>,
 }
 
 impl<B> GuardedBody<B> {
     /// Guards `inner`.
     pub(crate) fn new(inner: B, limit: u64, idle: Duration) -> Self {
-        GuardedBody { inner, remaining: limit, limit, idle, timer: Box::pin(tokio::time::sleep(idle)) }
+        GuardedBody {
+            inner,
+            remaining: limit,
+            limit,
+            idle,
+            timer: Box::pin(tokio::time::sleep(idle)),
+            activity: Arc::new(Activity::new()),
+        }
+    }
+
+    /// When the body last moved.
+    pub(crate) fn activity(&self) -> Arc<Activity> {
+        self.activity.clone()
     }
 }
 
@@ -73,12 +113,16 @@ where
                     }
                     this.remaining -= size;
                 }
+                this.activity.touch();
                 let deadline = tokio::time::Instant::now() + this.idle;
                 this.timer.as_mut().reset(deadline);
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error.into()))),
-            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Ready(None) => {
+                this.activity.touch();
+                Poll::Ready(None)
+            }
             Poll::Pending => match this.timer.as_mut().poll(cx) {
                 Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyLimitError::Stalled(this.idle))))),
                 Poll::Pending => Poll::Pending,

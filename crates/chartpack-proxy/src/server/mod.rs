@@ -28,7 +28,8 @@ use body::ProxyBody;
 /// Shared by every connection.
 struct State {
     config: Config,
-    client: upstream::UpstreamClient,
+    /// One upstream client per registry (by host), each under that registry's address policy.
+    clients: HashMap<String, upstream::UpstreamClient>,
     /// Canonical static directory, if any.
     static_root: Option<PathBuf>,
     /// Token realms each registry has named in its challenges (bounded per registry).
@@ -60,12 +61,9 @@ pub fn run(mut config: Config, on_ready: impl FnOnce(SocketAddr, &Config)) -> Re
         let bound = listener.local_addr().map_err(|e| e.to_string())?;
         config.listen = bound;
         let connector = upstream::Connector::new(&config, ca_pem.as_deref())?;
-        let state = Arc::new(State {
-            client: upstream::client(connector),
-            static_root,
-            realms_seen: Mutex::new(HashMap::new()),
-            config,
-        });
+        let clients =
+            config.registries.iter().map(|r| (r.host.clone(), upstream::client(connector.for_registry(r)))).collect();
+        let state = Arc::new(State { clients, static_root, realms_seen: Mutex::new(HashMap::new()), config });
         on_ready(bound, &state.config);
         accept_loop(listener, state).await;
         Ok(())

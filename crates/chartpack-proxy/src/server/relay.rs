@@ -12,7 +12,7 @@ use http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
-use super::body::{self, find_limit_error, BodyLimitError, GuardedBody, ProxyBody};
+use super::body::{self, find_limit_error, Activity, BodyLimitError, GuardedBody, ProxyBody};
 use super::reply::{self, RELAYED_REQUEST_HEADERS, RELAYED_RESPONSE_HEADERS};
 use super::upstream::{find_connect_error, ConnectError};
 use super::{log, State, MAX_REALMS_PER_REGISTRY};
@@ -56,12 +56,13 @@ pub(super) async fn api(
     };
     let method = request.method().clone();
     let (parts, incoming) = request.into_parts();
-    let body = GuardedBody::new(incoming, limits.max_body_bytes, limits.body_idle_timeout).boxed_unsync();
-    let upstream = match build(&method, &target, &parts.headers, RELAYED_REQUEST_HEADERS, body) {
+    let body = GuardedBody::new(incoming, limits.max_body_bytes, limits.body_idle_timeout);
+    let activity = body.activity();
+    let upstream = match build(&method, &target, &parts.headers, RELAYED_REQUEST_HEADERS, body.boxed_unsync()) {
         Ok(request) => request,
         Err(response) => return response,
     };
-    let mut response = match send(state, upstream, &registry.host).await {
+    let mut response = match send(state, registry, upstream, &registry.host, Some(&activity)).await {
         Ok(response) => response,
         Err(response) => return response,
     };
@@ -121,7 +122,7 @@ pub(super) async fn api(
                 Ok(request) => request,
                 Err(response) => return response,
             };
-            response = match send(state, follow, &next.host_port()).await {
+            response = match send(state, registry, follow, &next.host_port(), None).await {
                 Ok(response) => response,
                 Err(response) => return response,
             };
@@ -227,15 +228,14 @@ pub(super) async fn token(
     }
     let method = request.method().clone();
     let (parts, incoming) = request.into_parts();
-    let body =
-        GuardedBody::new(incoming, MAX_TOKEN_REQUEST_BYTES, state.config.limits.body_idle_timeout).boxed_unsync();
-    let upstream =
-        match build(&method, &target, &parts.headers, &["accept", "authorization", "content-type", "user-agent"], body)
-        {
-            Ok(request) => request,
-            Err(response) => return response,
-        };
-    let response = match send(state, upstream, &realm.host_port()).await {
+    let body = GuardedBody::new(incoming, MAX_TOKEN_REQUEST_BYTES, state.config.limits.body_idle_timeout);
+    let activity = body.activity();
+    let allowed = &["accept", "authorization", "content-type", "user-agent"];
+    let upstream = match build(&method, &target, &parts.headers, allowed, body.boxed_unsync()) {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let response = match send(state, registry, upstream, &realm.host_port(), Some(&activity)).await {
         Ok(response) => response,
         Err(response) => return response,
     };
@@ -291,7 +291,8 @@ fn build(
     if let Some(length) = from.get(header::CONTENT_LENGTH) {
         request = request.header(header::CONTENT_LENGTH, length.clone());
     }
-    if !from.contains_key(header::USER_AGENT) {
+    // The client's User-Agent where it is relayed, else the proxy's own: never none.
+    if !(allowed.contains(&"user-agent") && from.contains_key(header::USER_AGENT)) {
         request = request.header(header::USER_AGENT, concat!("chartpack-proxy/", env!("CARGO_PKG_VERSION")));
     }
     request.body(body).map_err(|e| {
@@ -299,21 +300,45 @@ fn build(
     })
 }
 
-/// Sends `request`, mapping failures to the proxy's own error answers.
+/// Sends `request` on behalf of `registry` (through its client, under its address policy),
+/// mapping failures to the proxy's own error answers. The upstream timeout runs from the last
+/// move of the request body (`activity`; from now without one): an upload takes as long as the
+/// client needs to send it, stalls being the body guard's business.
 async fn send(
     state: &State,
+    registry: &RegistryConfig,
     request: Request<ProxyBody>,
     upstream: &str,
+    activity: Option<&Activity>,
 ) -> Result<Response<Incoming>, Response<ProxyBody>> {
     let timeout: Duration = state.config.limits.upstream_timeout;
-    match tokio::time::timeout(timeout, state.client.request(request)).await {
-        Err(_) => Err(reply::error(
+    let sent = tokio::time::Instant::now();
+    // The client of the registry on whose behalf this goes: its address policy applies.
+    let Some(client) = state.clients.get(&registry.host) else {
+        return Err(reply::error(
+            StatusCode::BAD_GATEWAY,
+            "PROXY_CONFIG",
+            &format!("registry {:?} has no upstream client", registry.host),
+        ));
+    };
+    let mut pending = std::pin::pin!(client.request(request));
+    let answer = loop {
+        let since = activity.map_or(sent, |a| a.last().max(sent));
+        match tokio::time::timeout_at(since + timeout, pending.as_mut()).await {
+            Ok(answer) => break Some(answer),
+            // The body moved while waiting: wait on from its last move.
+            Err(_) if activity.is_some_and(|a| a.last() > since) => continue,
+            Err(_) => break None,
+        }
+    };
+    match answer {
+        None => Err(reply::error(
             StatusCode::GATEWAY_TIMEOUT,
             "PROXY_UPSTREAM_TIMEOUT",
             &format!("{upstream} did not answer within {} s", timeout.as_secs_f64()),
         )),
-        Ok(Ok(response)) => Ok(response),
-        Ok(Err(error)) => {
+        Some(Ok(response)) => Ok(response),
+        Some(Err(error)) => {
             if let Some(limit) = find_limit_error(&error) {
                 let status = match limit {
                     BodyLimitError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -22,7 +22,7 @@ use tokio_rustls::TlsConnector;
 
 use super::body::ProxyBody;
 use crate::address::is_public;
-use crate::config::Config;
+use crate::config::{Config, RegistryConfig};
 
 /// Why an upstream connection was not made.
 #[derive(Debug, thiserror::Error)]
@@ -119,17 +119,9 @@ pub(crate) struct Connector {
 }
 
 impl Connector {
-    /// A connector for `config`'s registries; reads no files (the CA PEM is passed in).
+    /// A connector that reaches public addresses only (see [`Connector::for_registry`]); reads
+    /// no files (the CA PEM is passed in).
     pub(crate) fn new(config: &Config, ca_pem: Option<&[u8]>) -> Result<Self, String> {
-        let mut private_hosts = HashSet::new();
-        for registry in config.registries.iter().filter(|r| r.allow_private) {
-            private_hosts.insert(bare_host(&registry.host));
-            for realm in &registry.realms {
-                if let Ok(url) = chartpack_oci::url::Url::parse(realm) {
-                    private_hosts.insert(bare_host(&url.host));
-                }
-            }
-        }
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         if let Some(pem) = ca_pem {
@@ -151,10 +143,27 @@ impl Connector {
             .with_root_certificates(roots)
             .with_no_client_auth();
         Ok(Connector {
-            private_hosts: Arc::new(private_hosts),
+            private_hosts: Arc::new(HashSet::new()),
             tls: TlsConnector::from(Arc::new(tls)),
             timeout: config.limits.upstream_timeout,
         })
+    }
+
+    /// This connector for the connections made on behalf of `registry` (its API calls, its
+    /// token realms, the redirects it answers): its host and its configured realms' hosts may
+    /// resolve to non-public addresses if, and only if, it is `allow_private`. One connector
+    /// per registry, so that one registry's permission never covers another's redirects.
+    pub(crate) fn for_registry(&self, registry: &RegistryConfig) -> Connector {
+        let mut private_hosts = HashSet::new();
+        if registry.allow_private {
+            private_hosts.insert(bare_host(&registry.host));
+            for realm in &registry.realms {
+                if let Ok(url) = chartpack_oci::url::Url::parse(realm) {
+                    private_hosts.insert(bare_host(&url.host));
+                }
+            }
+        }
+        Connector { private_hosts: Arc::new(private_hosts), ..self.clone() }
     }
 }
 
@@ -243,7 +252,21 @@ pub(crate) fn client(connector: Connector) -> UpstreamClient {
 
 #[cfg(test)]
 mod tests {
-    use super::bare_host;
+    use super::{bare_host, Connector};
+
+    #[test]
+    fn private_hosts_belong_to_the_registry_allowed_them() {
+        let file = "[[registry]]\nhost = \"http://localhost:5000\"\nallow_private = true\n\
+                    realms = [\"http://auth.internal/token\"]\n[[registry]]\nhost = \"http://127.0.0.1:5001\"\n";
+        let config = crate::config::load(Some(("p.toml", file)), &[], &Default::default()).expect("config");
+        let base = Connector::new(&config, None).expect("connector");
+        assert!(base.private_hosts.is_empty());
+        let private = base.for_registry(&config.registries[0]);
+        let mut hosts: Vec<&str> = private.private_hosts.iter().map(String::as_str).collect();
+        hosts.sort_unstable();
+        assert_eq!(hosts, ["auth.internal", "localhost"]);
+        assert!(base.for_registry(&config.registries[1]).private_hosts.is_empty());
+    }
 
     #[test]
     fn bare_hosts_drop_ports_and_brackets() {
