@@ -140,7 +140,8 @@ impl Registry {
             let port = free_port();
             let nonce = nonce();
             let config = dir.path().join("config.yml");
-            std::fs::write(&config, config_yaml(dir.path(), port, &nonce, &auth_yaml, extras)).expect("write registry config");
+            std::fs::write(&config, config_yaml(dir.path(), port, &nonce, &auth_yaml, extras))
+                .expect("write registry config");
             let log_path = dir.path().join("registry.log");
             let log = File::create(&log_path).expect("create registry log");
             let mut child = Command::new(&bin)
