@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): chartpack vs helm on the largest corpus charts, whole processes,
 # medians and ratios: `package` (plus the core's MB/s), then `push`/`pull` to a real local
-# registry with the HTTP requests each tool makes, then the npm package's wasm in headless
-# Chromium (instantiate, package) next to the native CLI and helm. BENCH_RUNS sets the run count.
+# registry with the HTTP requests each tool makes, then the registry proxy (`chartpack serve`)
+# against the registry direct (requests/s, added latency, peak RSS on a 100 MiB blob), then the
+# npm package's wasm in headless Chromium (instantiate, package) next to the native CLI and
+# helm. BENCH_RUNS sets the run count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HELM="${HELM:-$HOME/.cache/chartpack/helm}"
 export CHARTPACK_CORPUS="${CHARTPACK_CORPUS:-$(cd .. && pwd)/shared/corpus}"
-cargo build --release --locked -q -p chartpack-cli -p chartpack-e2e --bin chartpack --bin bench --bin bench_registry
+cargo build --release --locked -q -p chartpack-cli -p chartpack-e2e --bin chartpack --bin bench --bin bench_registry --bin bench_proxy
 target/release/bench target/release/chartpack
 echo
 target/release/bench_registry target/release/chartpack
+echo
+target/release/bench_proxy
 echo
 CHARTPACK_SETUP_DONE=1 bash scripts/build-pkg.sh >/dev/null
 cargo build --release --locked -q -p chartpack-e2e --bin bench_wasm

@@ -7,15 +7,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod js;
 pub mod load;
 pub mod proxy;
 
 pub use chartpack_testkit::{corpus, repo_root, Helm, TempDir};
 
-/// The chartpack binary built next to this test (`cargo build -p chartpack-cli` first).
+/// The chartpack binary built next to this test (`cargo build -p chartpack-cli` first), or next
+/// to this benchmark binary.
 pub fn chartpack_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    // Tests run from `target/<profile>/deps`, binaries from `target/<profile>`.
+    let own_dir = exe.parent().expect("executable dir");
+    let dir = if own_dir.join("chartpack").is_file() { own_dir } else { own_dir.parent().expect("target dir") };
     let bin = dir.join("chartpack");
     assert!(
         bin.is_file(),

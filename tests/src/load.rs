@@ -124,8 +124,10 @@ pub fn make_chart(name: &str, version: &str, data_bytes: usize, seed_text: &str)
     let mut files = vec![
         file(
             "Chart.yaml",
-            format!("apiVersion: v2\nname: {name}\nversion: {version}\ndescription: load test chart\ntype: application\n")
-                .into_bytes(),
+            format!(
+                "apiVersion: v2\nname: {name}\nversion: {version}\ndescription: load test chart\ntype: application\n"
+            )
+            .into_bytes(),
         ),
         file("values.yaml", format!("seed: {seed_text:?}\n").into_bytes()),
     ];
@@ -166,13 +168,11 @@ impl<T> Timed<T> {
 }
 
 impl<T: Transport> Transport for Timed<T> {
-    fn send(&self, request: &Request<'_>) -> impl Future<Output = Result<Response, TransportError>> {
-        async move {
-            let started = Instant::now();
-            let result = self.inner.send(request).await;
-            self.latencies.borrow_mut().push(started.elapsed());
-            result
-        }
+    async fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
+        let started = Instant::now();
+        let result = self.inner.send(request).await;
+        self.latencies.borrow_mut().push(started.elapsed());
+        result
     }
 
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> {
@@ -231,10 +231,11 @@ pub fn prepare(plan: &Plan, run: &str) -> Charts {
 /// Runs the workload of `plan` with `charts` against `target`, in repositories under `prefix`
 /// (fresh for each run): pushes the shared chart, then starts every worker at once.
 pub fn run(plan: &Plan, charts: &Charts, target: &Target, prefix: &str) -> Outcome {
-    let shared_ref = push_reference(&format!("oci://{}/{prefix}", target.registry), "shared", "1.0.0")
-        .expect("shared reference");
+    let shared_ref =
+        push_reference(&format!("oci://{}/{prefix}", target.registry), "shared", "1.0.0").expect("shared reference");
     let seeding = client(target, plan.chunk_size);
-    if let Err(e) = block_on(seeding.push_chart(&shared_ref, &charts.shared.artifact, &charts.shared.archive, None, None))
+    if let Err(e) =
+        block_on(seeding.push_chart(&shared_ref, &charts.shared.artifact, &charts.shared.archive, None, None))
     {
         return Outcome { failures: vec![format!("push of the shared chart: {e}")], ..Outcome::default() };
     }
@@ -289,9 +290,9 @@ fn worker(
     let remote = format!("oci://{}/{prefix}/w{w}", target.registry);
     let name = format!("c{w}");
     let fail = |what: String| move |e: chartpack_oci::client::RegistryError| format!("worker {w}: {what}: {e}");
-    let unversioned = push_reference(&remote, &name, "0.0.0").map(|r| Reference { tag: None, ..r }).map_err(|e| {
-        format!("worker {w}: reference: {e}")
-    })?;
+    let unversioned = push_reference(&remote, &name, "0.0.0")
+        .map(|r| Reference { tag: None, ..r })
+        .map_err(|e| format!("worker {w}: reference: {e}"))?;
     let repository = unversioned.repository.clone();
 
     // Push every chart; large ones must have gone up in chunks.
@@ -310,7 +311,9 @@ fn worker(
             let chunks = (chart.archive.len() as u64).div_ceil(plan.chunk_size) as u32;
             let outcome = pushed.uploads.iter().find(|(d, _)| *d == chart.archive_digest()).map(|(_, o)| *o);
             if outcome != Some(UploadOutcome::Chunked(chunks)) {
-                return Err(format!("worker {w}: push {name}:{version}: chart uploaded as {outcome:?}, not in {chunks} chunks"));
+                return Err(format!(
+                    "worker {w}: push {name}:{version}: chart uploaded as {outcome:?}, not in {chunks} chunks"
+                ));
             }
         }
     }
@@ -330,8 +333,8 @@ fn worker(
         let pulled = block_on(client.pull_chart(&unversioned, Some(version), false, None))
             .map_err(fail(format!("pull {name} --version {version}")))?;
         check_pulled(w, &format!("{name}:{version}"), &pulled, chart)?;
-        let manifest =
-            block_on(client.pull_manifest(&repository, &chart.artifact.tag)).map_err(fail(format!("manifest {version}")))?;
+        let manifest = block_on(client.pull_manifest(&repository, &chart.artifact.tag))
+            .map_err(fail(format!("manifest {version}")))?;
         if manifest.bytes != chart.artifact.manifest || manifest.digest != chart.artifact.manifest_digest {
             return Err(format!("worker {w}: manifest {name}:{version} differs from the one pushed"));
         }
@@ -340,7 +343,8 @@ fn worker(
     // The highest version (tags listed), and the first chart by digest.
     let highest = charts.iter().max_by_key(|c| chartpack::semver::Version::parse(&c.artifact.version).ok());
     if let Some(highest) = highest {
-        let pulled = block_on(client.pull_chart(&unversioned, None, false, None)).map_err(fail("pull latest".into()))?;
+        let pulled =
+            block_on(client.pull_chart(&unversioned, None, false, None)).map_err(fail("pull latest".into()))?;
         check_pulled(w, &format!("{name} (latest)"), &pulled, highest)?;
     }
     if let Some(first) = charts.first() {
