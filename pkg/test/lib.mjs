@@ -125,10 +125,11 @@ function inside(root, rel) {
 /**
  * Starts a static server on 127.0.0.1 (a free port) serving `root` at `/`, plus, when `charts`
  * maps names to chart directories, `/__chart/NAME/files.json` (the file list: path, size,
- * lastModified) and `/__chart/NAME/raw/PATH` (a file's bytes, links followed).
+ * lastModified) and `/__chart/NAME/raw/PATH` (a file's bytes, links followed). `port` picks the
+ * port (a caller that had to name the origin beforehand, e.g. to a proxy's allowlist).
  * Returns { url, server, requests, close() }.
  */
-export async function startStaticServer(root, { charts = {} } = {}) {
+export async function startStaticServer(root, { charts = {}, port: wanted = 0 } = {}) {
   root = resolve(root);
   const requests = [];
   const server = createServer((req, res) => {
@@ -160,7 +161,10 @@ export async function startStaticServer(root, { charts = {} } = {}) {
       return send(500, 'text/plain', Buffer.from(String(e)));
     }
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(wanted, '127.0.0.1', ok);
+  });
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,

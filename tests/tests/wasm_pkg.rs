@@ -15,139 +15,27 @@
 #![allow(clippy::print_stderr)] // timings and artefact paths are the point of the notes
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use chartpack_e2e::{chartpack_bin, corpus, repo_root, Helm, TempDir};
+use chartpack_e2e::js::{self, get, key_values, Run};
+use chartpack_e2e::{chartpack_bin, corpus, Helm, TempDir};
 use chartpack_oci::digest::Digest;
 use chartpack_testkit::{Registry, RegistryAuth};
 
 /// A child that takes longer is killed (a hung page or request must not hang the suite).
 const CHILD_TIMEOUT: Duration = Duration::from_secs(150);
 
-/// The repository root when everything the JS tests need is there; `None` (with a note) when
-/// not, and a failure under CI.
+/// The repository root when everything the JS tests need is there (else a note, or a failure
+/// under CI).
 fn prerequisites() -> Option<PathBuf> {
-    let root = repo_root().canonicalize().expect("repository root");
-    let mut missing = Vec::new();
-    let has_wasm = std::fs::read_dir(root.join("pkg/dist"))
-        .map(|d| d.flatten().any(|e| e.path().extension().is_some_and(|x| x == "wasm")))
-        .unwrap_or(false);
-    if !has_wasm || !root.join("pkg/index.js").is_file() {
-        missing.push("the built package: pkg/index.js and pkg/dist/*.wasm (scripts/build-pkg.sh)".to_owned());
-    }
-    for module in ["node_modules/playwright-core", "node_modules/.bin/vite"] {
-        if !root.join(module).exists() {
-            missing.push(format!("{module} (npm ci at the repository root)"));
-        }
-    }
-    let node = Command::new("node").arg("--version").output().ok().filter(|o| o.status.success());
-    let major = node.as_ref().and_then(|o| {
-        String::from_utf8_lossy(&o.stdout).trim().trim_start_matches('v').split('.').next()?.parse::<u32>().ok()
-    });
-    if major.is_none_or(|m| m < 20) {
-        missing.push("Node.js 20 or newer on PATH".to_owned());
-    }
-    let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("chromium"), PathBuf::from);
-    if !Command::new(&chromium).arg("--version").output().is_ok_and(|o| o.status.success()) {
-        missing.push("Chromium (apt package chromium, or CHROMIUM)".to_owned());
-    }
-    if missing.is_empty() {
-        return Some(root);
-    }
-    assert!(std::env::var_os("CI").is_none(), "the npm package tests cannot run under CI; missing: {missing:#?}");
-    eprintln!("note: npm package tests skipped; missing: {}", missing.join("; "));
-    None
+    js::prerequisites("npm package tests", &["node_modules/playwright-core", "node_modules/.bin/vite"])
 }
 
-/// Where the JS tests leave screenshots and results: `<target>/debug/wasm-pkg/` (kept).
-fn results_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir").join("wasm-pkg");
-    std::fs::create_dir_all(&dir).expect("create results dir");
-    dir
-}
-
-/// A finished child: exit code (None when killed), its output, how long it took.
-struct Run {
-    what: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-    timed_out: bool,
-}
-
-impl Run {
-    #[track_caller]
-    fn assert_ok(&self) {
-        assert!(
-            self.code == Some(0),
-            "{} {} (exit {:?}{}, {:.1} s)\n--- stdout\n{}\n--- stderr\n{}",
-            self.what,
-            if self.timed_out { "timed out" } else { "failed" },
-            self.code,
-            if self.timed_out { ", killed" } else { "" },
-            self.elapsed.as_secs_f64(),
-            self.stdout,
-            self.stderr
-        );
-    }
-}
-
-/// Runs `node ARGS` in `root` with `env`, output to files in `logs`, killed after the timeout.
+/// Runs `node ARGS` in `root`, killed after [`CHILD_TIMEOUT`].
 fn node(root: &Path, logs: &Path, label: &str, args: &[&str], env: &[(&str, String)]) -> Run {
-    let out_path = logs.join(format!("{label}.stdout"));
-    let err_path = logs.join(format!("{label}.stderr"));
-    let mut cmd = Command::new("node");
-    cmd.args(args)
-        .current_dir(root)
-        .stdin(Stdio::null())
-        .stdout(File::create(&out_path).expect("stdout file"))
-        .stderr(File::create(&err_path).expect("stderr file"))
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let start = Instant::now();
-    let mut child = cmd.spawn().expect("spawn node");
-    let mut timed_out = false;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for node") {
-            break status;
-        }
-        if start.elapsed() > CHILD_TIMEOUT {
-            timed_out = true;
-            let _ = child.kill();
-            break child.wait().expect("wait for killed node");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let run = Run {
-        what: format!("node {}", args.join(" ")),
-        code: status.code(),
-        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
-        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
-        elapsed: start.elapsed(),
-        timed_out,
-    };
-    eprintln!("{label}: exit {:?} in {:.1} s", run.code, run.elapsed.as_secs_f64());
-    run
-}
-
-/// Reads a `key=value` results file a JS test wrote.
-#[track_caller]
-fn key_values(path: &Path) -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
-}
-
-#[track_caller]
-fn get<'a>(values: &'a BTreeMap<String, String>, key: &str) -> &'a str {
-    values.get(key).map(String::as_str).unwrap_or_else(|| panic!("no {key} in {values:#?}"))
+    js::node(root, logs, label, args, env, CHILD_TIMEOUT)
 }
 
 /// The chart packaged in all three environments: the corpus's bitnami__redis (subchart
@@ -191,7 +79,7 @@ fn node_api_and_plain_page_in_chromium_then_helm_pulls_what_the_browser_pushed()
     let Some(root) = prerequisites() else { return };
     let Some(registry) = Registry::start(RegistryAuth::None) else { return };
     let work = TempDir::new("wasm-pkg");
-    let results = results_dir();
+    let results = js::results_dir("wasm-pkg");
     for stale in ["browser.txt", "node.txt"] {
         let _ = std::fs::remove_file(results.join(stale));
     }
@@ -288,7 +176,7 @@ fn helm_pulls_and_templates(
 fn vite_bundle_runs_in_chromium() {
     let Some(root) = prerequisites() else { return };
     let work = TempDir::new("wasm-pkg-vite");
-    let results = results_dir();
+    let results = js::results_dir("wasm-pkg");
     let _ = std::fs::remove_file(results.join("vite.txt"));
     let env = [("CHARTPACK_RESULTS_DIR", results.to_string_lossy().into_owned())];
     let run = node(&root, work.path(), "vite", &["pkg/test/vite.mjs"], &env);

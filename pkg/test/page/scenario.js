@@ -3,7 +3,8 @@
 // auth), pull it back and compare digests; the browser-only entry points (a directory picked in
 // <input webkitdirectory>, a directory handle of the origin private file system, a module
 // worker); and timings for the benchmark. Every step is shown in the page (for the screenshot)
-// and returned to Node.
+// and returned to Node. runProxyScenario does the registry part with auth through the
+// chartpack proxy (pkg/test/proxy.mjs).
 
 import { tinyChartFiles } from './tiny-chart.js';
 
@@ -170,6 +171,108 @@ export async function runScenario(cp, { chartBase, registryHost, repo }) {
     expect(Array.isArray(tags) && tags.includes(pkg.version), `tags ${JSON.stringify(tags)} with ${pkg.version}`);
     out.tags = tags;
     return tags.join(', ');
+  });
+  showStatus();
+  return out;
+}
+
+/** Settles like `promise`, or rejects after `ms` naming `what` (a stuck call must not hang the page). */
+function within(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms (a browser login dialog?)`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Through the chartpack proxy (pkg/test/proxy.mjs). params: { label, registryHost, proxy,
+ * username, password, repo, version, timeoutMs }. Packages the tiny chart at `version`; a
+ * wrong password must fail login() with a ChartpackError `unauthorized` (promptly: no login
+ * dialog); then login, push to oci://registryHost/repo, pull it back (same bytes), tags. Stops at
+ * the first failed step.
+ * Returns { ok, failures, steps, sha256, archiveBase64, pushed, pulled, wrongPassword, ... }.
+ */
+export async function runProxyScenario(cp, { label, registryHost, proxy, username, password, repo, version, timeoutMs }) {
+  const { out, step, expect } = stepper();
+  const remote = `oci://${registryHost}/${repo}`;
+  const registry = new cp.Registry(registryHost, { proxy, username, password });
+  let pkg, pushed;
+  // Each step needs the one before: the first failure ends the scenario (and bounds its time).
+  const steps = [
+    [`${label}: packageChart (tiny chart, version ${version})`, async () => {
+      pkg = cp.packageChart(tinyChartFiles(), { version });
+      out.sha256 = await sha256Hex(pkg.archive);
+      expect(pkg.digest === `sha256:${out.sha256}`, `digest ${pkg.digest} = sha256 ${out.sha256}`);
+      Object.assign(out, { name: pkg.name, version: pkg.version, fileName: pkg.fileName, size: pkg.archive.length });
+      out.archiveBase64 = base64(pkg.archive);
+      return `${pkg.fileName}, ${pkg.archive.length} bytes`;
+    }],
+    [`${label}: wrong password → unauthorized`, async () => {
+      const wrong = new cp.Registry(registryHost, { proxy, username, password: `${password}-wrong` });
+      const t0 = performance.now();
+      let error = null;
+      try {
+        await within(wrong.login(), timeoutMs, 'login() with a wrong password');
+      } catch (e) {
+        error = e;
+      }
+      const ms = performance.now() - t0;
+      expect(error !== null, 'login() with a wrong password to fail');
+      expect(!/no answer in/.test(error.message), `a prompt answer (${error.message})`);
+      out.wrongPassword = { name: error.name, code: error.code, message: error.message, ms };
+      expect(error.name === 'ChartpackError', `a ChartpackError (got ${error.name}: ${error.message})`);
+      expect(error.code === 'unauthorized', `code unauthorized (got ${error.code}: ${error.message})`);
+      return `${error.code} in ${ms.toFixed(0)} ms: ${error.message}`;
+    }],
+    [`${label}: login`, () => within(registry.login(), timeoutMs, 'login()').then(() => `as ${username}`)],
+    [`${label}: push to ${remote} through ${proxy}`, async () => {
+      pushed = await within(registry.push(pkg.archive, remote), timeoutMs, 'push()');
+      expect(/^sha256:[0-9a-f]{64}$/.test(pushed.digest), `a manifest digest (got ${pushed.digest})`);
+      expect(pushed.reference === `${registryHost}/${repo}/${pkg.name}:${pkg.version}`, `reference ${pushed.reference} names the registry, not the proxy`);
+      out.pushed = pushed;
+      return `${pushed.reference} ${pushed.digest.slice(0, 19)}…, ${pushed.requests} requests`;
+    }],
+    [`${label}: pull it back`, async () => {
+      const pulled = await within(registry.pull(`${remote}/${pkg.name}:${pkg.version}`), timeoutMs, 'pull()');
+      expect(pulled.digest === pushed.digest, `pulled manifest ${pulled.digest} = pushed ${pushed.digest}`);
+      expect(sameBytes(pulled.archive, pkg.archive), 'the pulled archive = the pushed bytes');
+      out.pulled = { reference: pulled.reference, digest: pulled.digest, fileName: pulled.fileName, requests: pulled.requests, sha256: await sha256Hex(pulled.archive) };
+      return `${pulled.fileName}, ${pulled.requests} requests so far`;
+    }],
+    [`${label}: tags`, async () => {
+      const tags = await within(registry.tags(`${remote}/${pkg.name}`), timeoutMs, 'tags()');
+      expect(Array.isArray(tags) && tags.includes(pkg.version), `tags ${JSON.stringify(tags)} with ${pkg.version}`);
+      out.tags = tags;
+      return tags.join(', ');
+    }],
+  ];
+  for (const [name, fn] of steps) {
+    if (!(await step(name, fn))) break;
+  }
+  showStatus();
+  return out;
+}
+
+/**
+ * A page on an origin the proxy does not allow (pkg/test/proxy.mjs). params: { label,
+ * registryHost, proxy, username, password, timeoutMs }. The proxy answers 403 without CORS
+ * headers, so the browser hides the answer: login() fails with code `transport`.
+ */
+export async function runProxyDenied(cp, { label, registryHost, proxy, username, password, timeoutMs }) {
+  const { out, step, expect } = stepper();
+  await step(`${label}: login from an origin the proxy does not allow → transport`, async () => {
+    const registry = new cp.Registry(registryHost, { proxy, username, password });
+    let error = null;
+    try {
+      await within(registry.login(), timeoutMs, 'login() from a foreign origin');
+    } catch (e) {
+      error = e;
+    }
+    expect(error !== null, 'login() to fail');
+    out.denied = { name: error.name, code: error.code, message: error.message };
+    expect(error.name === 'ChartpackError' && error.code === 'transport', `a ChartpackError coded transport (got ${error.name} ${error.code}: ${error.message})`);
+    return `${error.code}: ${error.message}`;
   });
   showStatus();
   return out;
