@@ -962,6 +962,39 @@ fn stalled_request_body_is_cut_after_the_body_idle_timeout() {
     assert_healthy(&proxy);
 }
 
+#[test]
+fn client_that_stops_reading_is_cut_after_the_body_idle_timeout() {
+    let Some(registry) = Registry::start(RegistryAuth::None) else { return };
+    // Far more than the loopback socket buffers hold, so the proxy's writes must wait.
+    let blob: Vec<u8> = (0..48u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let digest = push_blob(&registry, "charts/large", &blob, &[]);
+    let proxy = start_with_config(SHORT_LIMITS, &private_args(&registry));
+    let mut stream = TcpStream::connect(proxy_host(&proxy)).expect("connect");
+    let request = format!(
+        "GET /r/{}/v2/charts/large/blobs/{digest} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        registry.host(),
+        proxy_host(&proxy)
+    );
+    stream.write_all(request.as_bytes()).expect("send request");
+    // Read nothing for three times the idle timeout; others are served meanwhile.
+    std::thread::sleep(Duration::from_millis(700));
+    assert_healthy(&proxy);
+    std::thread::sleep(Duration::from_millis(800));
+    // Now read: what was buffered arrives, then the end of a cut connection, not the blob.
+    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let mut received = Vec::new();
+    let ended = stream.read_to_end(&mut received);
+    assert!(ended.is_ok(), "the connection was not closed: {ended:?} after {} bytes", received.len());
+    assert!(
+        received.len() < blob.len(),
+        "the whole {} byte blob arrived ({} bytes): the stalled reader was never cut",
+        blob.len(),
+        received.len()
+    );
+    assert!(proxy.log().contains("\"event\":\"connection_error\""), "{}", proxy.log());
+    assert_healthy(&proxy);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. Methods
 

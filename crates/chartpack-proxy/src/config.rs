@@ -61,7 +61,8 @@ pub struct Limits {
     pub max_body_bytes: u64,
     /// Time a client has to send its request head (slow-loris defence).
     pub header_timeout: Duration,
-    /// Longest pause between two pieces of a request body.
+    /// Longest pause between two pieces of a body, either way: a client that stops sending its
+    /// request body, or stops reading its response, loses the connection after this.
     pub body_idle_timeout: Duration,
     /// Time the upstream has to connect and send its response head.
     pub upstream_timeout: Duration,

@@ -2,6 +2,7 @@
 //! ([`relay`]) or serves a static file. One JSON log line per request, without credentials.
 
 mod body;
+mod client_io;
 mod log;
 mod relay;
 mod reply;
@@ -91,7 +92,10 @@ async fn accept_loop(listener: TcpListener, state: Arc<State>) {
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_timeout)
                 .max_buf_size(limits.max_header_bytes.max(8192))
-                .serve_connection(TokioIo::new(stream), service);
+                .serve_connection(
+                    TokioIo::new(client_io::ClientStream::new(stream, limits.body_idle_timeout)),
+                    service,
+                );
             if let Err(e) = connection.await {
                 log::connection_error(peer, &e);
             }
