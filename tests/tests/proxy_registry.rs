@@ -57,6 +57,13 @@ fn helm_login(helm: &Helm, work: &Path, config: &Path, host: &str, registry: &Re
     }
 }
 
+/// `helm pull oci://REFERENCE --version 0.1.0 --plain-http -d DIR`, expecting success.
+#[track_caller]
+fn helm_pull(helm: &Helm, work: &Path, config: &Path, reference: &str, dir: &Path) {
+    let args = ["pull", reference, "--version", "0.1.0", "--plain-http", "-d", path_str(dir)];
+    ok(&helm_with(helm, work, config, &args), &format!("helm pull {reference}"));
+}
+
 #[test]
 fn chartpack_pushes_and_pulls_through_the_proxy_in_every_auth_mode() {
     let Some(helm) = Helm::find("proxy-modes") else { return };
@@ -96,21 +103,7 @@ fn chartpack_pushes_and_pulls_through_the_proxy_in_every_auth_mode() {
         let theirs = mkdir(work.path().join("theirs"));
         let helm_config = work.path().join("helm-registry.json");
         helm_login(&helm, work.path(), &helm_config, &host, &registry);
-        let out = helm_with(
-            &helm,
-            work.path(),
-            &helm_config,
-            &[
-                "pull",
-                &format!("oci://{host}/charts/demo"),
-                "--version",
-                "0.1.0",
-                "--plain-http",
-                "-d",
-                path_str(&theirs),
-            ],
-        );
-        ok(&out, "helm pull");
+        helm_pull(&helm, work.path(), &helm_config, &format!("oci://{host}/charts/demo"), &theirs);
         let pushed = std::fs::read(&archive).expect("archive");
         assert_eq!(only_file(&ours), pushed, "{host}: chartpack pull through the proxy");
         assert_eq!(only_file(&theirs), pushed, "{host}: helm pull from the registry");
@@ -148,41 +141,13 @@ fn helm_uses_the_proxy_as_a_registry_with_a_default_registry() {
         );
         ok(&out, "helm push through the proxy");
         let pulled = mkdir(work.path().join("pulled"));
-        let out = helm_with(
-            &helm,
-            work.path(),
-            &config,
-            &[
-                "pull",
-                &format!("oci://{front}/charts/demo"),
-                "--version",
-                "0.1.0",
-                "--plain-http",
-                "-d",
-                path_str(&pulled),
-            ],
-        );
-        ok(&out, "helm pull through the proxy");
+        helm_pull(&helm, work.path(), &config, &format!("oci://{front}/charts/demo"), &pulled);
         assert_eq!(only_file(&pulled), std::fs::read(&archive).expect("archive"), "{host}: helm through the proxy");
 
         // The chart really is in the registry behind it.
         let direct = mkdir(work.path().join("direct"));
         helm_login(&helm, work.path(), &config, &host, &registry);
-        let out = helm_with(
-            &helm,
-            work.path(),
-            &config,
-            &[
-                "pull",
-                &format!("oci://{host}/charts/demo"),
-                "--version",
-                "0.1.0",
-                "--plain-http",
-                "-d",
-                path_str(&direct),
-            ],
-        );
-        ok(&out, "helm pull from the registry");
+        helm_pull(&helm, work.path(), &config, &format!("oci://{host}/charts/demo"), &direct);
         assert_eq!(only_file(&direct), std::fs::read(&archive).expect("archive"));
     }
 }
