@@ -142,6 +142,7 @@ pub fn make_chart(name: &str, version: &str, data_bytes: usize, seed_text: &str)
         reproducible_time: Some(modified),
         now: modified,
         threads: 1,
+        skip_dependency_check: false,
     };
     let packaged = package(chart, &options).expect("package generated chart");
     let artifact =

@@ -354,7 +354,7 @@ impl Dependency {
 }
 
 /// JSON array of dependencies (`null` for null entries).
-pub(crate) fn dependencies_json(deps: &[Option<Dependency>]) -> Json {
+pub fn dependencies_json(deps: &[Option<Dependency>]) -> Json {
     Json::Array(deps.iter().map(|d| d.as_ref().map_or(Json::Null, Dependency::to_json)).collect())
 }
 

@@ -55,6 +55,7 @@ fn package_options(options: &JsValue) -> Result<PackageOptions, Failure> {
         reproducible_time,
         now: convert::timestamp_from_millis(Some(now)).map_err(|f| Failure { field: Some("now".to_owned()), ..f })?,
         threads: 1,
+        skip_dependency_check: false,
     })
 }
 

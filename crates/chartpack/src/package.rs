@@ -26,6 +26,9 @@ pub struct PackageOptions {
     /// Threads for compression (0 or 1: the calling thread only). The archive bytes are the
     /// same for any value.
     pub threads: usize,
+    /// Skip the check that every declared dependency is in `charts/`: helm's `chartutil.Save`
+    /// (used for `file://` dependencies) does not make it; `helm package` does.
+    pub skip_dependency_check: bool,
 }
 
 /// A packaged chart.
@@ -52,7 +55,9 @@ pub fn package(mut chart: Chart, options: &PackageOptions) -> Result<PackagedCha
     if let Some(app_version) = &options.app_version {
         chart.metadata.app_version = app_version.clone();
     }
-    check_declared_dependencies(&chart).map_err(Error::MissingDependencies)?;
+    if !options.skip_dependency_check {
+        check_declared_dependencies(&chart).map_err(Error::MissingDependencies)?;
+    }
     // helm's Save validates (and sanitises) again after the overrides.
     chart.metadata.sanitize();
     chart.metadata.validate().map_err(|e| Error::Save(format!("failed to save: chart validation: validation: {e}")))?;
