@@ -3,7 +3,10 @@
 #![allow(clippy::print_stdout)] // a command line prints by design
 
 mod args;
+mod dependency_cmd;
+mod dependency_list_cmd;
 mod registry_cmd;
+mod repo_cmd;
 mod serve_cmd;
 mod untar;
 use chartpack_cli::walk;
@@ -29,6 +32,9 @@ Usage:
   chartpack push CHART.tgz oci://HOST/REPO
   chartpack pull oci://HOST/REPO/CHART[:TAG|@DIGEST] [--version V] [--devel] [-d DIR] [--untar [--untardir DIR]]
   chartpack tags oci://HOST/REPO/CHART
+  chartpack repo index DIR [--url URL] [--merge FILE] [--json]
+  chartpack dependency update|build CHART_DIR [--repository-config FILE] [registry options]
+  chartpack dependency list [CHART_DIR|CHART.tgz] [--max-col-width N]
   chartpack serve [--config FILE] [--listen ADDR] [--registry [http://]HOST]... [--origin ORIGIN]...
                   [--allow-private HOST]... [--host NAME]... [--public-url URL] [--default-registry HOST]
                   [--static-dir DIR] [--ca-file FILE]
@@ -50,6 +56,8 @@ file (--config, or CHARTPACK_PROXY_CONFIG), then CHARTPACK_PROXY_* variables, th
 Defaults: listen on 127.0.0.1:8080, relay the local registry at localhost:5000.
 `push` writes the created annotation from SOURCE_DATE_EPOCH, else the archive's
 modification time (UTC).
+`repo index` writes DIR/index.yaml for the archives DIR/*.tgz and DIR/*/*.tgz, as helm;
+`created` and `generated` are SOURCE_DATE_EPOCH when set, else now, in UTC.
 ";
 
 fn main() -> ExitCode {
@@ -72,7 +80,14 @@ fn main() -> ExitCode {
         Some("push") => registry_cmd::cmd_push(&argv[1..]),
         Some("pull") => registry_cmd::cmd_pull(&argv[1..]),
         Some("tags") => registry_cmd::cmd_tags(&argv[1..]),
+        Some("repo") => repo_cmd::cmd_repo(&argv[1..]),
         Some("serve") => serve_cmd::cmd_serve(&argv[1..]),
+        Some("dependency" | "dep" | "dependencies")
+            if matches!(argv.get(1).map(String::as_str), Some("update" | "up" | "build")) =>
+        {
+            dependency_cmd::cmd_update_or_build(&argv[2..], argv[1] == "build")
+        }
+        Some("dependency" | "dep" | "dependencies") => dependency_list_cmd::cmd_dependency(&argv[1..]),
         Some("version") | Some("--version") => {
             println!("chartpack {}", env!("CARGO_PKG_VERSION"));
             Ok(())
@@ -125,6 +140,7 @@ fn cmd_package(argv: &[String]) -> Result<(), String> {
         reproducible_time: if reproducible || epoch.is_some() { Some(epoch.unwrap_or_default()) } else { None },
         now: now(),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        skip_dependency_check: false,
     };
     let destination = args.value(&["-d", "--destination"]).unwrap_or_else(|| ".".to_owned());
     let out_dir = if destination == "." {

@@ -26,15 +26,32 @@ pub struct WalkError {
 
 /// Reads every non-ignored file of a chart directory, like helm's `LoadDir`.
 pub fn read_chart_dir(dir: &Path) -> Result<Vec<ChartFile>, WalkError> {
+    read_chart_dir_with_links(dir).0
+}
+
+/// A symbolic link the walk followed: helm's `LoadDir` logs each one (ignored or not, but not
+/// inside ignored directories) as `found symbolic link in path`, with both paths absolute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowedLink {
+    /// The link's path under the absolute chart directory.
+    pub path: PathBuf,
+    /// Where it leads, every link resolved (Go's `filepath.EvalSymlinks`).
+    pub resolved: PathBuf,
+}
+
+/// [`read_chart_dir`], plus the symbolic links followed before it finished or failed.
+pub fn read_chart_dir_with_links(dir: &Path) -> (Result<Vec<ChartFile>, WalkError>, Vec<FollowedLink>) {
     let root = absolute(dir);
     let rules = match fs::read(root.join(HELMIGNORE)) {
-        Ok(bytes) => IgnoreRules::parse(&String::from_utf8_lossy(&bytes))
-            .map_err(|e| WalkError { path: HELMIGNORE.to_owned(), message: e.to_string() })?,
+        Ok(bytes) => match IgnoreRules::parse(&String::from_utf8_lossy(&bytes)) {
+            Ok(rules) => rules,
+            Err(e) => return (Err(WalkError { path: HELMIGNORE.to_owned(), message: e.to_string() }), Vec::new()),
+        },
         Err(_) => IgnoreRules::default(),
     };
-    let mut walker = Walker { root: root.clone(), rules, files: Vec::new(), total: 0 };
-    walker.walk_dir(&root, "", &mut Vec::new())?;
-    Ok(walker.files)
+    let mut walker = Walker { root: root.clone(), rules, files: Vec::new(), total: 0, links: Vec::new() };
+    let walked = walker.walk_dir(&root, "", &mut Vec::new());
+    (walked.map(|()| walker.files), walker.links)
 }
 
 /// What `helm lint` reads directly from a chart directory before loading it: the top-level
@@ -94,6 +111,7 @@ struct Walker {
     rules: IgnoreRules,
     files: Vec<ChartFile>,
     total: u64,
+    links: Vec<FollowedLink>,
 }
 
 impl Walker {
@@ -129,7 +147,7 @@ impl Walker {
     fn walk_entry(&mut self, path: &Path, rel: &str, stack: &mut Vec<PathBuf>) -> Result<(), WalkError> {
         let link = fs::symlink_metadata(path).map_err(|e| self.error(rel, format!("lstat {}: {e}", path.display())))?;
         let meta = if link.file_type().is_symlink() {
-            fs::metadata(path).map_err(|e| {
+            let meta = fs::metadata(path).map_err(|e| {
                 let missing = first_missing_component(path).unwrap_or_else(|| path.to_path_buf());
                 self.error(
                     rel,
@@ -140,7 +158,10 @@ impl Walker {
                         io_text(&e)
                     ),
                 )
-            })?
+            })?;
+            let resolved = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            self.links.push(FollowedLink { path: path.to_path_buf(), resolved });
+            meta
         } else {
             link
         };

@@ -2,6 +2,8 @@
 //! the world as values (files, bytes, times) and returns values; the CLI, the wasm binding and
 //! other faces do the I/O.
 
+pub mod dependencies;
+pub mod dependency_list;
 mod error;
 mod inspect;
 mod package;
