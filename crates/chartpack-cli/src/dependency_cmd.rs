@@ -59,9 +59,6 @@ pub(crate) fn cmd_update_or_build(argv: &[String], build: bool) -> Result<(), St
         block_on(dependencies::update(&chart, &sources, &options))
     };
     let Some(outcome) = outcome.map_err(|e| e.to_string())? else { return Ok(()) };
-    for line in &outcome.log[..outcome.log.len().saturating_sub(1)] {
-        println!("{line}");
-    }
     write_charts(&dir, &outcome)?;
     if outcome.write_lock {
         write_lock(&dir, &outcome)?;
@@ -138,6 +135,10 @@ impl Sources for CliSources<'_> {
         Ok(pulled.archive)
     }
 
+    fn log(&self, line: &str) {
+        println!("{line}");
+    }
+
     fn local_chart(&self, path: &str) -> Result<Vec<ChartFile>, String> {
         let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.dir.join(path) };
         if !full.exists() {
@@ -178,9 +179,6 @@ fn write_charts(dir: &Path, outcome: &Outcome) -> Result<(), String> {
                 existing.push((name.to_owned(), bytes));
             }
         }
-    }
-    if let Some(last) = outcome.log.last() {
-        println!("{last}");
     }
     for name in dependencies::outdated_charts(&existing, outcome) {
         std::fs::remove_file(charts.join(&name))

@@ -76,6 +76,21 @@ pub trait Sources {
     /// The files of the chart directory at `path`: relative to the chart being updated
     /// (`../common`, `charts/redis`) or absolute. The error is shown as it is.
     fn local_chart(&self, path: &str) -> Result<Vec<ChartFile>, String>;
+    /// A line of progress, as helm prints it, when it happens (also kept in [`Outcome::log`]).
+    fn log(&self, _line: &str) {}
+}
+
+/// Progress lines: kept for the outcome and shown by the caller as they come.
+struct Log<'a, S> {
+    lines: Vec<String>,
+    sources: &'a S,
+}
+
+impl<S: Sources> Log<'_, S> {
+    fn push(&mut self, line: String) {
+        self.sources.log(&line);
+        self.lines.push(line);
+    }
 }
 
 /// Settings of one run.
@@ -142,7 +157,7 @@ pub async fn update<S: Sources>(
     if declared.is_empty() {
         return Ok(None);
     }
-    let mut log = Vec::new();
+    let mut log = Log { lines: Vec::new(), sources };
     let (requested, sources_of) = repos::resolve_sources(declared, &options.repositories)?;
     let indexes = fetch_indexes(sources, &sources_of, &options.repositories, &mut log).await;
     let locked = resolve(&requested, &sources_of, &indexes, sources).await?;
@@ -150,7 +165,7 @@ pub async fn update<S: Sources>(
     let digest = lock_digest(&requested, &locked);
     let write_lock = chart.lock.as_ref().is_none_or(|old| old.digest != digest);
     let lock = Lock { generated: options.now, generated_offset: options.now_offset, digest, dependencies: locked };
-    finish(chart, lock, write_lock, charts, &requested, log)
+    finish(chart, lock, write_lock, charts, &requested, log.lines)
 }
 
 /// `helm dependency build`: fetches exactly what `Chart.lock` says, after checking that the
@@ -161,7 +176,7 @@ pub async fn build<S: Sources>(
     options: &Options,
 ) -> Result<Option<Outcome>, DependencyError> {
     let Some(lock) = chart.lock.clone() else { return update(chart, sources, options).await };
-    let mut log = Vec::new();
+    let mut log = Log { lines: Vec::new(), sources };
     let (requested, _) = repos::resolve_sources(&chart.metadata.dependencies, &options.repositories)?;
     if lock_digest(&requested, &lock.dependencies) != lock.digest {
         let (lock_name, deps_name) = if chart.metadata.api_version == API_V1 {
@@ -190,7 +205,7 @@ pub async fn build<S: Sources>(
     let (_, sources_of) = repos::resolve_sources(&lock.dependencies, &options.repositories)?;
     let indexes = fetch_indexes(sources, &sources_of, &options.repositories, &mut log).await;
     let (charts, _) = download_all(&lock.dependencies, &sources_of, &indexes, sources, options, &mut log).await?;
-    finish(chart, lock, false, charts, &requested, log)
+    finish(chart, lock, false, charts, &requested, log.lines)
 }
 
 fn finish(
@@ -232,7 +247,7 @@ async fn fetch_indexes<S: Sources>(
     sources: &S,
     sources_of: &[Option<Source>],
     repositories: &[Repository],
-    log: &mut Vec<String>,
+    log: &mut Log<'_, S>,
 ) -> Vec<FetchedIndex> {
     let mut out: Vec<FetchedIndex> = Vec::new();
     let mut announced_unmanaged = false;
@@ -387,7 +402,7 @@ async fn download_all<S: Sources>(
     indexes: &[FetchedIndex],
     sources: &S,
     options: &Options,
-    log: &mut Vec<String>,
+    log: &mut Log<'_, S>,
 ) -> Result<(Vec<FetchedChart>, Vec<Option<Dependency>>), DependencyError> {
     log.push(format!("Saving {} charts", locked.len()));
     let mut charts: Vec<FetchedChart> = Vec::new();
