@@ -545,6 +545,9 @@ fn verify(
     digest: Option<&str>,
 ) -> Result<(), DependencyError> {
     let refuse = |message: String| DependencyError::Verify { file: file_name.to_owned(), message };
+    if url_file_name(file_name).as_deref() != Some(file_name) || file_name.contains('/') {
+        return Err(refuse("not a plain file name for charts/".to_owned()));
+    }
     if let Some(expected) = digest.filter(|d| !d.is_empty()) {
         let actual = hex(&Sha256::digest(bytes));
         if !actual.eq_ignore_ascii_case(expected.trim_start_matches("sha256:")) {

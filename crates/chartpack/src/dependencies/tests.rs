@@ -128,3 +128,9 @@ fn downloaded_file_names_are_plain() {
     assert_eq!(url_file_name("https://x.example/a%2f..%2fb.tgz"), None);
     assert_eq!(url_file_name("https://x.example/"), None);
 }
+
+#[test]
+fn archives_must_have_plain_file_names() {
+    let err = verify("../evil-1.0.0.tgz", b"", "evil", "1.0.0", None).expect_err("refused");
+    assert_eq!(err.to_string(), "../evil-1.0.0.tgz: not a plain file name for charts/");
+}
