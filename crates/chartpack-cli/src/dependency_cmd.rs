@@ -127,11 +127,14 @@ impl Sources for CliSources<'_> {
     }
 
     async fn oci_pull(&self, repository: &str, version: &str) -> Result<Vec<u8>, String> {
-        let reference = Self::reference(repository, Some(version))?;
+        // The version goes as `--version` does (not as a tag): an exact version is pulled as its
+        // tag (`+` → `_`), a constraint helm locked because nothing matched fails as helm does.
+        let reference = Self::reference(repository, None)?;
         let client = registry_cmd::connect(self.args, &reference.registry)?;
-        let pulled = client.pull_chart(&reference, None, false, None).await.map_err(|e| e.to_string())?;
-        println!("Pulled: {}", pulled.reference);
-        println!("Digest: {}", pulled.manifest_digest);
+        let pulled = client.pull_chart(&reference, Some(version), false, None).await.map_err(|e| e.to_string())?;
+        // helm prints these on stderr.
+        eprintln!("Pulled: {}", pulled.reference);
+        eprintln!("Digest: {}", pulled.manifest_digest);
         Ok(pulled.archive)
     }
 
@@ -142,7 +145,9 @@ impl Sources for CliSources<'_> {
     fn local_chart(&self, path: &str) -> Result<Vec<ChartFile>, String> {
         let full = if Path::new(path).is_absolute() { PathBuf::from(path) } else { self.dir.join(path) };
         if !full.exists() {
-            return Err(format!("directory {} not found", walk::absolute(&full).display()));
+            // helm's `GetLocalPath`: `filepath.Join(chart dir as given, path)`, or `filepath.Abs`.
+            let shown = if full.is_absolute() { walk::absolute(&full) } else { go_clean(&full) };
+            return Err(format!("directory {} not found", shown.display()));
         }
         walk::read_chart_dir(&full).map_err(|e| e.message)
     }
@@ -180,6 +185,11 @@ fn write_charts(dir: &Path, outcome: &Outcome) -> Result<(), String> {
             }
         }
     }
+    existing.sort(); // helm reads `charts/` sorted by name
+    let shown = |name: &str| go_clean(&charts.join(name)).display().to_string();
+    for (name, error) in dependencies::unverifiable_charts(&existing, outcome, shown) {
+        println!("Could not verify {} for deletion: {error} (Skipping)", shown(&name));
+    }
     for name in dependencies::outdated_charts(&existing, outcome) {
         std::fs::remove_file(charts.join(&name))
             .map_err(|e| format!("could not delete {}: {}", charts.join(&name).display(), walk::io_text(&e)))?;
@@ -205,4 +215,24 @@ fn write_lock(dir: &Path, outcome: &Outcome) -> Result<(), String> {
         }
     }
     std::fs::write(&path, &outcome.lock_yaml).map_err(|e| format!("{}: {}", path.display(), walk::io_text(&e)))
+}
+
+/// Go's `filepath.Clean`: `.` dropped, `..` folded into the name before it (kept at the start of
+/// a relative path, dropped after the root), `.` for nothing.
+fn go_clean(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match (component, parts.last()) {
+            (Component::CurDir, _) | (Component::ParentDir, Some(Component::RootDir)) => {}
+            (Component::ParentDir, Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            (other, _) => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        return PathBuf::from(".");
+    }
+    parts.iter().collect()
 }

@@ -1,16 +1,19 @@
 //! Test plumbing shared by chartpack's crates and end-to-end tests: where the shared corpus and
 //! the real helm binary are, helm runs with private state, temporary directories, and the
 //! registry harness: the real `distribution` registry with Basic or token auth
-//! ([`registry`]), and a fault-injecting relay in front of it ([`fault_relay`]).
+//! ([`registry`]), a fault-injecting relay in front of it ([`fault_relay`]), and a static file
+//! server for classic chart repositories ([`static_server`]).
 //! Dev-dependency only; never part of a shipped build.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // notes about skipped cases are the point
 
 pub mod fault_relay;
 pub mod http;
 pub mod registry;
+pub mod static_server;
 
 pub use fault_relay::{Fault, FaultKind, FaultPlan, FaultRelay, Rule};
 pub use registry::{Registry, RegistryAuth, RegistryExtras, TokenRequest, TokenServer};
+pub use static_server::StaticServer;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

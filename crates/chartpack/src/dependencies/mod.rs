@@ -56,6 +56,32 @@ pub enum DependencyError {
         /// What was wrong.
         message: String,
     },
+    /// Tags, an index or an archive could not be had; the text is helm's.
+    #[error("{0}")]
+    Download(String),
+    /// `build` with a lock that no longer matches the dependencies (helm's text).
+    #[error("the lock file ({lock_file}) is out of sync with the dependencies file ({dependencies_file}). Please update the dependencies")]
+    OutOfSync {
+        /// `Chart.lock` or `requirements.lock`.
+        lock_file: &'static str,
+        /// `Chart.yaml` or `requirements.yaml`.
+        dependencies_file: &'static str,
+    },
+}
+
+impl DependencyError {
+    /// Stable, documented identifier: `dependency.resolve` (helm refuses the dependencies or
+    /// cannot resolve them), `dependency.config`, `dependency.fetch`, `dependency.verify`,
+    /// `dependency.out_of_sync`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DependencyError::Helm(_) => "dependency.resolve",
+            DependencyError::Config { .. } => "dependency.config",
+            DependencyError::Fetch { .. } | DependencyError::Download(_) => "dependency.fetch",
+            DependencyError::Verify { .. } => "dependency.verify",
+            DependencyError::OutOfSync { .. } => "dependency.out_of_sync",
+        }
+    }
 }
 
 fn helm(message: impl Into<String>) -> DependencyError {
@@ -179,14 +205,12 @@ pub async fn build<S: Sources>(
     let mut log = Log { lines: Vec::new(), sources };
     let (requested, _) = repos::resolve_sources(&chart.metadata.dependencies, &options.repositories)?;
     if lock_digest(&requested, &lock.dependencies) != lock.digest {
-        let (lock_name, deps_name) = if chart.metadata.api_version == API_V1 {
+        let (lock_file, dependencies_file) = if chart.metadata.api_version == API_V1 {
             ("requirements.lock", "requirements.yaml")
         } else {
             ("Chart.lock", "Chart.yaml")
         };
-        return Err(helm(format!(
-            "the lock file ({lock_name}) is out of sync with the dependencies file ({deps_name}). Please update the dependencies with 'helm dependency update'"
-        )));
+        return Err(DependencyError::OutOfSync { lock_file, dependencies_file });
     }
     // helm: every classic repository of the lock must be configured (`helm repo add`).
     let missing: Vec<String> = lock
@@ -200,7 +224,11 @@ pub async fn build<S: Sources>(
         .map(|d| d.repository.clone())
         .collect();
     if !missing.is_empty() {
-        return Err(helm(format!("no repository definition for {}", missing.join(", "))));
+        // `helm dependency build` adds the advice to the manager's `ErrRepoNotFound`.
+        return Err(helm(format!(
+            "no repository definition for {}. Please add the missing repos via 'helm repo add'",
+            missing.join(", ")
+        )));
     }
     let (_, sources_of) = repos::resolve_sources(&lock.dependencies, &options.repositories)?;
     let indexes = fetch_indexes(sources, &sources_of, &options.repositories, &mut log).await;
@@ -237,6 +265,24 @@ pub fn outdated_charts(existing: &[(String, Vec<u8>)], outcome: &Outcome) -> Vec
         .collect()
 }
 
+/// The existing `charts/` files helm looks at for deletion but cannot load: `(file name, the
+/// loader's error)`, in `existing`'s order. helm reports each after "Deleting outdated charts"
+/// as `Could not verify CHART_DIR/charts/NAME for deletion: ERROR (Skipping)` and keeps it. The
+/// error names the file as `shown(name)` does (helm: the path it opened).
+pub fn unverifiable_charts(
+    existing: &[(String, Vec<u8>)],
+    outcome: &Outcome,
+    shown: impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    existing
+        .iter()
+        .filter(|(name, _)| !outcome.charts.iter().any(|c| &c.file_name == name))
+        .filter_map(|(name, bytes)| {
+            load_archive(bytes, &shown(name), &DEFAULT_LOAD_LIMITS).err().map(|e| (name.clone(), e.to_string()))
+        })
+        .collect()
+}
+
 /// One fetched index per classic repository URL (or why it could not be fetched).
 struct FetchedIndex {
     url: String,
@@ -249,28 +295,45 @@ async fn fetch_indexes<S: Sources>(
     repositories: &[Repository],
     log: &mut Log<'_, S>,
 ) -> Vec<FetchedIndex> {
+    // helm refreshes the repositories no configuration names first ("unmanaged"), then the
+    // configured ones between "Hang tight…" and "Update Complete…" (helm refreshes every
+    // configured repository there, chartpack only those the chart needs).
     let mut out: Vec<FetchedIndex> = Vec::new();
-    let mut announced_unmanaged = false;
-    for source in sources_of.iter().flatten() {
-        let Source::Http { url, configured } = source else { continue };
-        if out.iter().any(|f| repos::urls_equal(&f.url, url)) {
-            continue;
+    for managed in [false, true] {
+        let mut announced = false;
+        for source in sources_of.iter().flatten() {
+            let Source::Http { url, configured } = source else { continue };
+            if configured.is_some() != managed || out.iter().any(|f| repos::urls_equal(&f.url, url)) {
+                continue;
+            }
+            if !announced {
+                log.push(if managed {
+                    "Hang tight while we grab the latest from your chart repositories...".to_owned()
+                } else {
+                    "Getting updates for unmanaged Helm repositories...".to_owned()
+                });
+                announced = true;
+            }
+            let shown = configured.as_ref().map_or_else(|| format!("{url:?}"), |r| format!("{:?}", r.name));
+            let credentials =
+                configured.as_ref().or_else(|| repositories.iter().find(|r| repos::urls_equal(&r.url, url)));
+            let index = match fetch::get(sources.http(), &index_url(url), credentials, fetch::MAX_INDEX_BYTES).await {
+                Ok(bytes) => IndexFile::parse(&bytes).map(|(index, _warnings)| index).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match (&index, configured) {
+                (Ok(_), _) => log.push(format!("...Successfully got an update from the {shown} chart repository")),
+                (Err(e), None) => {
+                    log.push(format!("...Unable to get an update from the {shown} chart repository:\n\t{e}"))
+                }
+                (Err(e), Some(r)) => log
+                    .push(format!("...Unable to get an update from the {shown} chart repository ({}):\n\t{e}", r.url)),
+            }
+            out.push(FetchedIndex { url: url.clone(), index });
         }
-        if configured.is_none() && !announced_unmanaged {
-            log.push("Getting updates for unmanaged Helm repositories...".to_owned());
-            announced_unmanaged = true;
+        if managed && announced {
+            log.push("Update Complete. \u{2388}Happy Helming!\u{2388}".to_owned());
         }
-        let shown = configured.as_ref().map_or_else(|| url.clone(), |r| r.name.clone());
-        let credentials = configured.as_ref().or_else(|| repositories.iter().find(|r| repos::urls_equal(&r.url, url)));
-        let index = match fetch::get(sources.http(), &index_url(url), credentials, fetch::MAX_INDEX_BYTES).await {
-            Ok(bytes) => IndexFile::parse(&bytes).map(|(index, _warnings)| index).map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        match &index {
-            Ok(_) => log.push(format!("...Successfully got an update from the {shown:?} chart repository")),
-            Err(e) => log.push(format!("...Unable to get an update from the {shown:?} chart repository:\n\t{e}")),
-        }
-        out.push(FetchedIndex { url: url.clone(), index });
     }
     out
 }
@@ -279,7 +342,7 @@ fn index_for<'a>(indexes: &'a [FetchedIndex], url: &str) -> Result<&'a IndexFile
     let fetched = indexes.iter().find(|f| repos::urls_equal(&f.url, url));
     match fetched.map(|f| &f.index) {
         Some(Ok(index)) => Ok(index),
-        Some(Err(e)) => Err(helm(format!(
+        Some(Err(e)) => Err(DependencyError::Download(format!(
             "no cached repository for helm-manager-{} found. (try 'helm repo update'): {e}",
             hex(&Sha256::digest(url.as_bytes()))
         ))),
@@ -338,17 +401,17 @@ async fn resolve<S: Sources>(
                 } else {
                     let reference = format!("{}/{}", repository.trim_start_matches("oci://"), dependency.name);
                     let tags = sources.oci_tags(&reference).await.map_err(|e| {
-                        helm(format!("could not retrieve list of tags for repository {}: {e}", dependency.repository))
+                        DependencyError::Download(format!(
+                            "could not retrieve list of tags for repository {}: {e}",
+                            dependency.repository
+                        ))
                     })?;
                     newest_first(&tags)
                 };
-                match candidates.iter().find(|c| Version::parse(c).is_ok_and(|v| constraint.matches(&v))) {
-                    Some(version) => locked.push(lock(version)),
-                    None => {
-                        missing.push(not_found());
-                        locked.push(lock(&dependency.version));
-                    }
-                }
+                // Nothing matching is no resolution error for OCI in helm: the constraint stays
+                // in the lock and the download fails ("could not locate a version matching …").
+                let found = candidates.iter().find(|c| Version::parse(c).is_ok_and(|v| constraint.matches(&v)));
+                locked.push(lock(found.unwrap_or(&dependency.version)));
             }
             Source::Http { url, .. } => {
                 let index = index_for(indexes, url)?;
@@ -443,24 +506,20 @@ async fn download_all<S: Sources>(
                     },
                 )
                 .map_err(|e| helm(e.to_string()))?;
-                charts.push(FetchedChart { file_name: packaged.file_name, bytes: packaged.archive });
+                keep(&mut charts, FetchedChart { file_name: packaged.file_name, bytes: packaged.archive });
             }
             Source::Oci(repository) => {
-                let url = format!("{repository}/{name}:{}", dependency.version);
-                if fetched_urls.contains(&url) {
-                    log.push(format!("Already downloaded {name} from repo {repository}"));
-                    continue;
-                }
+                // No "Already downloaded" for OCI in helm (it remembers the reference without its
+                // tag, then looks it up with the tag): every OCI dependency is pulled.
                 log.push(format!("Downloading {name} from repo {repository}"));
                 let reference = format!("{}/{name}", repository.trim_start_matches("oci://"));
                 let bytes = sources
                     .oci_pull(&reference, &dependency.version)
                     .await
-                    .map_err(|e| helm(format!("could not download {url}: {e}")))?;
+                    .map_err(|e| DependencyError::Download(format!("could not download {repository}/{name}: {e}")))?;
                 let file_name = format!("{name}-{}.tgz", dependency.version);
                 verify(&file_name, &bytes, &name, &dependency.version, None)?;
-                charts.push(FetchedChart { file_name, bytes });
-                fetched_urls.push(url);
+                keep(&mut charts, FetchedChart { file_name, bytes });
             }
             Source::Http { url: repository_url, configured } => {
                 let index = index_for(indexes, repository_url)?;
@@ -477,10 +536,10 @@ async fn download_all<S: Sources>(
                 log.push(format!("Downloading {name} from repo {}", dependency.repository));
                 let bytes = fetch::get(sources.http(), &url, configured.as_ref(), fetch::MAX_ARCHIVE_BYTES)
                     .await
-                    .map_err(|e| helm(format!("could not download {url}: {e}")))?;
+                    .map_err(|e| DependencyError::Download(format!("could not download {url}: {e}")))?;
                 let file_name = url_file_name(&url).unwrap_or_else(|| format!("{name}-{}.tgz", dependency.version));
                 verify(&file_name, &bytes, &name, &dependency.version, Some(&entry.digest))?;
-                charts.push(FetchedChart { file_name, bytes });
+                keep(&mut charts, FetchedChart { file_name, bytes });
                 fetched_urls.push(url);
             }
         }
@@ -495,6 +554,13 @@ async fn download_all<S: Sources>(
         }
     }
     Ok((unique, out))
+}
+
+/// Adds an archive for `charts/`; a later one with the same file name replaces the earlier
+/// (helm writes both into its temporary directory, the last one stays).
+fn keep(charts: &mut Vec<FetchedChart>, chart: FetchedChart) {
+    charts.retain(|c| c.file_name != chart.file_name);
+    charts.push(chart);
 }
 
 fn check_constraint(name: &str, constraint: &str, version: &str) -> Result<(), DependencyError> {

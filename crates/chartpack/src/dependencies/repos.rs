@@ -95,13 +95,16 @@ pub enum Source {
     },
 }
 
+/// The dependencies as helm hashes them, and where each comes from (`None` for a null entry).
+pub type ResolvedSources = (Vec<Option<Dependency>>, Vec<Option<Source>>);
+
 /// Resolves every dependency's source; `@name`/`alias:name` become the configured URL in the
 /// returned copy of the dependencies (helm hashes that form). Unknown names fail with helm's
 /// message.
 pub fn resolve_sources(
     dependencies: &[Option<Dependency>],
     repositories: &[Repository],
-) -> Result<(Vec<Option<Dependency>>, Vec<Option<Source>>), DependencyError> {
+) -> Result<ResolvedSources, DependencyError> {
     let mut resolved = dependencies.to_vec();
     let mut sources = Vec::with_capacity(dependencies.len());
     let mut missing: Vec<String> = Vec::new();

@@ -40,9 +40,7 @@ impl Transport for NoNetwork {
         let url = request.url.clone();
         async move { Err(TransportError::Other(format!("no network in this test: {url}"))) }
     }
-    fn sleep(&self, _: std::time::Duration) -> impl Future<Output = ()> {
-        async {}
-    }
+    async fn sleep(&self, _: std::time::Duration) {}
 }
 
 /// Local charts from memory: `../sub` only.
@@ -96,7 +94,7 @@ fn build_refuses_a_lock_out_of_sync() {
     let err = chartpack_oci::client::block_on(build(&chart, &Local, &Options::default())).expect_err("out of sync");
     assert_eq!(
         err.to_string(),
-        "the lock file (Chart.lock) is out of sync with the dependencies file (Chart.yaml). Please update the dependencies with 'helm dependency update'"
+        "the lock file (Chart.lock) is out of sync with the dependencies file (Chart.yaml). Please update the dependencies"
     );
 }
 
