@@ -10,6 +10,7 @@ pub mod load;
 pub mod lock;
 pub mod metadata;
 mod render_values;
+pub mod repo_index;
 pub mod show;
 pub mod time;
 pub mod values;

@@ -359,6 +359,118 @@ impl Url {
     pub fn escaped_path(&self) -> String {
         escaped(&self.raw_path, Mode::Path)
     }
+
+    /// Go's `URL.RawPath` after `Parse`: the path as written when it differs from the default
+    /// encoding of the decoded path, else empty.
+    pub fn go_raw_path(&self) -> String {
+        match unescape(&self.raw_path, Mode::Path) {
+            Ok(decoded) if escape(&decoded, Mode::Path) != self.raw_path => self.raw_path.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// Assigns Go's `URL.Path` and `URL.RawPath` fields directly (as helm's `u.Path = …` does):
+    /// the URL then prints what Go's `EscapedPath` gives for that pair.
+    pub fn set_path_fields(&mut self, path: &[u8], raw_path: &str) {
+        self.raw_path = escaped_path_of(path, raw_path);
+    }
+
+    /// Go's `URL.ResolveReference` (RFC 3986 §5.2): `reference` resolved against `self`.
+    pub fn resolve_reference(&self, reference: &Url) -> Url {
+        let mut url = reference.clone();
+        if reference.scheme.is_empty() {
+            url.scheme = self.scheme.clone();
+        }
+        if !reference.scheme.is_empty() || !reference.host.is_empty() || reference.user.is_some() {
+            url.raw_path = resolve_path(&reference.escaped_path(), "");
+            return url;
+        }
+        if !reference.opaque.is_empty() {
+            url.user = None;
+            url.host.clear();
+            url.raw_path.clear();
+            return url;
+        }
+        if reference.raw_path.is_empty() && !reference.force_query && reference.raw_query.is_empty() {
+            url.raw_query = self.raw_query.clone();
+            if reference.raw_fragment.is_empty() {
+                url.raw_fragment = self.raw_fragment.clone();
+            }
+        }
+        if reference.raw_path.is_empty() && !self.opaque.is_empty() {
+            url.opaque = self.opaque.clone();
+            url.user = None;
+            url.host.clear();
+            url.raw_path.clear();
+            return url;
+        }
+        url.host = self.host.clone();
+        url.user = self.user.clone();
+        url.raw_path = resolve_path(&self.escaped_path(), &reference.escaped_path());
+        url
+    }
+}
+
+/// Go's `EscapedPath` for a URL whose `Path` is `path` and `RawPath` is `raw_path`: the raw path
+/// when it is a valid encoding of `path`, else `path` escaped (`*` stays as is).
+pub fn escaped_path_of(path: &[u8], raw_path: &str) -> String {
+    if !raw_path.is_empty()
+        && valid_encoded(raw_path, Mode::Path)
+        && unescape(raw_path, Mode::Path).is_ok_and(|p| p == path)
+    {
+        return raw_path.to_owned();
+    }
+    if path == b"*" {
+        return "*".to_owned();
+    }
+    escape(path, Mode::Path)
+}
+
+/// Go's `resolvePath`: `reference` merged with the directory of `base`, dot segments removed;
+/// the result starts with `/` unless both are empty.
+pub fn resolve_path(base: &str, reference: &str) -> String {
+    let full = if reference.is_empty() {
+        base.to_owned()
+    } else if !reference.starts_with('/') {
+        let i = base.rfind('/').map_or(0, |i| i + 1);
+        format!("{}{}", &base[..i], reference)
+    } else {
+        reference.to_owned()
+    };
+    if full.is_empty() {
+        return String::new();
+    }
+    let mut dst = String::from("/");
+    let mut first = true;
+    let mut last = "";
+    for elem in full.split('/') {
+        last = elem;
+        if elem == "." {
+            first = false;
+            continue;
+        }
+        if elem == ".." {
+            let kept = dst[1..].to_owned();
+            dst.truncate(1);
+            match kept.rfind('/') {
+                None => first = true,
+                Some(i) => dst.push_str(&kept[..i]),
+            }
+        } else {
+            if !first {
+                dst.push('/');
+            }
+            dst.push_str(elem);
+            first = false;
+        }
+    }
+    if last == "." || last == ".." {
+        dst.push('/');
+    }
+    if dst.len() > 1 && dst.as_bytes()[1] == b'/' {
+        dst.remove(0);
+    }
+    dst
 }
 
 /// Go's `URL.String()`.
@@ -408,6 +520,40 @@ impl fmt::Display for Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // RFC 3986 §5.4.1's normal examples, which Go's ResolveReference passes (net/url tests).
+    #[test]
+    fn resolve_reference_follows_rfc_3986() {
+        let base = parse("http://a/b/c/d;p?q").expect("base");
+        for (reference, want) in [
+            ("g:h", "g:h"),
+            ("g", "http://a/b/c/g"),
+            ("./g", "http://a/b/c/g"),
+            ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"),
+            ("//g", "http://g"),
+            ("?y", "http://a/b/c/d;p?y"),
+            ("g?y", "http://a/b/c/g?y"),
+            ("#s", "http://a/b/c/d;p?q#s"),
+            ("g#s", "http://a/b/c/g#s"),
+            ("g?y#s", "http://a/b/c/g?y#s"),
+            (";x", "http://a/b/c/;x"),
+            ("g;x", "http://a/b/c/g;x"),
+            ("g;x?y#s", "http://a/b/c/g;x?y#s"),
+            ("", "http://a/b/c/d;p?q"),
+            (".", "http://a/b/c/"),
+            ("./", "http://a/b/c/"),
+            ("..", "http://a/b/"),
+            ("../", "http://a/b/"),
+            ("../g", "http://a/b/g"),
+            ("../..", "http://a/"),
+            ("../../", "http://a/"),
+            ("../../g", "http://a/g"),
+        ] {
+            let r = parse(reference).expect("reference");
+            assert_eq!(base.resolve_reference(&r).to_string(), want, "{reference:?}");
+        }
+    }
 
     #[track_caller]
     fn check(raw: &str, want: Option<&str>) {

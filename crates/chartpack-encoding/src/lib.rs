@@ -18,8 +18,8 @@ pub mod yaml;
 
 /// Entry points for fuzzers: run every decoder and encoder on arbitrary bytes.
 pub mod fuzz {
-    /// Parses `data` as YAML (first document and all documents), converts to JSON and back to
-    /// YAML; must never panic.
+    /// Parses `data` as YAML (first document, strictly, and all documents), converts to JSON
+    /// and back to YAML; must never panic.
     pub fn yaml(data: &[u8]) {
         if let Ok(value) = crate::yaml::parse_bytes(data) {
             if let Ok(json) = crate::yaml::to_json(&value) {
@@ -28,6 +28,7 @@ pub mod fuzz {
             }
             let _ = value.to_go_string();
         }
+        let _ = crate::yaml::parse_bytes_strict(data);
         if let Ok(text) = std::str::from_utf8(data) {
             let _ = crate::yaml::parse_all(text);
         }

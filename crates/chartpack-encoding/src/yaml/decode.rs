@@ -5,7 +5,7 @@
 //! billion-laughs rule, merge keys applied in place (so a later `<<` overrides earlier keys),
 //! the same error texts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::resolve::{self, Resolved, BINARY_TAG, MERGE_TAG};
 use super::{go_lossy, go_lossy_owned, Value, YamlError};
@@ -37,6 +37,8 @@ enum Kind {
 
 struct Node {
     kind: Kind,
+    /// Zero-based line of the node's first event (yaml.v2's `node.line`).
+    line: u64,
     /// Inside an anchored subtree, so possibly decoded more than once (through aliases);
     /// other scalars are decoded once and can give their text away instead of copying it.
     shared: bool,
@@ -259,7 +261,7 @@ fn build(parser: &mut Parser<'_>, source: &Source<'_>, placeholder: Option<char>
         };
         let id = nodes.len();
         let shared = anchor.is_some() || stack.last().is_some_and(|f| f.shared);
-        nodes.push(Node { kind, shared });
+        nodes.push(Node { kind, shared, line: start.line });
         if let Some(name) = anchor {
             anchors.insert(name, id);
         }
@@ -305,6 +307,35 @@ struct Decoder<'t> {
     alias_count: u64,
     alias_depth: u32,
     alias_bytes: u64,
+    /// yaml.v2's `UnmarshalStrict`: a key repeated in one mapping is recorded in `terrors`.
+    strict: bool,
+    /// yaml.v2's `decoder.terrors`: problems that do not stop decoding.
+    terrors: Vec<String>,
+}
+
+/// A mapping key as Go compares `interface{}` map keys (same dynamic type and value; NaN never
+/// equals anything, `-0.0` equals `0.0`). `None` for keys that never collide.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum KeyId {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(u64),
+    String(String),
+}
+
+fn key_id(key: &Value) -> Option<KeyId> {
+    Some(match key {
+        Value::Null => KeyId::Null,
+        Value::Bool(b) => KeyId::Bool(*b),
+        Value::Int(i) => KeyId::Int(*i),
+        Value::Uint(u) => KeyId::Uint(*u),
+        Value::Float(f) if f.is_nan() => return None,
+        Value::Float(f) => KeyId::Float(if *f == 0.0 { 0 } else { f.to_bits() }),
+        Value::String(s) => KeyId::String(s.clone()),
+        Value::Seq(_) | Value::Map(_) => return None,
+    })
 }
 
 fn excessive() -> YamlError {
@@ -409,10 +440,16 @@ impl Decoder<'_> {
         let Kind::Mapping(children) = &self.nodes[id].kind else {
             return Ok(());
         };
+        let keys_of =
+            |entries: &[(Value, Value)]| entries.iter().filter_map(|(k, _)| key_id(k)).collect::<BTreeSet<_>>();
+        let mut seen = self.strict.then(|| keys_of(entries));
         for pair in children.chunks(2) {
             let [key, value] = *pair else { break };
             if self.is_merge(key) {
                 self.merge(value, entries, depth)?;
+                if let Some(seen) = &mut seen {
+                    *seen = keys_of(entries);
+                }
                 continue;
             }
             let k = self.unmarshal(key, depth)?;
@@ -420,6 +457,15 @@ impl Decoder<'_> {
                 return Err(YamlError::decode(format!("invalid map key: {}", k.go_syntax())));
             }
             let v = self.unmarshal(value, depth)?;
+            // yaml.v2 `setMapIndex`: in strict mode a repeated key is an error (reported with the
+            // value's line) and the first value stays.
+            if let (Some(seen), Some(id)) = (&mut seen, key_id(&k)) {
+                if !seen.insert(id) {
+                    let line = self.nodes[value].line + 1;
+                    self.terrors.push(format!("line {line}: key {} already set in map", k.go_syntax()));
+                    continue;
+                }
+            }
             entries.push((k, v));
         }
         Ok(())
@@ -524,7 +570,7 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn decode_tree(tree: Tree) -> Result<Value, YamlError> {
+fn decode_tree(tree: Tree, strict: bool) -> Result<Value, YamlError> {
     let Some(root) = tree.root else {
         return Ok(Value::Null);
     };
@@ -537,15 +583,23 @@ fn decode_tree(tree: Tree) -> Result<Value, YamlError> {
         alias_count: 0,
         alias_depth: 0,
         alias_bytes: 0,
+        strict,
+        terrors: Vec::new(),
     };
-    d.unmarshal(root, 0)
+    let value = d.unmarshal(root, 0)?;
+    if d.terrors.is_empty() {
+        Ok(value)
+    } else {
+        // yaml.v2's `TypeError`.
+        Err(YamlError::decode(format!("unmarshal errors:\n  {}", d.terrors.join("\n  "))))
+    }
 }
 
 /// Restarts allowed for libyaml errors that yaml.v2 would not raise (see [`documents`]).
 const MAX_PATCHES: usize = 64;
 
 /// One parse of (possibly patched) `bytes`.
-fn attempt(bytes: &[u8], all: bool, placeholder: Option<char>) -> Result<Vec<Value>, Failure> {
+fn attempt(bytes: &[u8], all: bool, strict: bool, placeholder: Option<char>) -> Result<Vec<Value>, Failure> {
     // yaml.v2 feeds "\n" for empty input; libyaml treats both the same.
     let mut parser = Parser::new(bytes);
     let source = Source::new(bytes);
@@ -566,7 +620,7 @@ fn attempt(bytes: &[u8], all: bool, placeholder: Option<char>) -> Result<Vec<Val
             _ => break,
         }
         let tree = build(&mut parser, &source, placeholder)?;
-        out.push(decode_tree(tree)?);
+        out.push(decode_tree(tree, strict)?);
         if !all {
             break;
         }
@@ -584,13 +638,16 @@ fn attempt(bytes: &[u8], all: bool, placeholder: Option<char>) -> Result<Vec<Val
 /// again, up to [`MAX_PATCHES`] times. Patches stay on the same line, so reported lines hold.
 /// (libyaml's mark index counts bytes; `\x27` adds two, which only matters for its 1024-byte
 /// simple-key limit.)
-pub(super) fn documents(bytes: &[u8], all: bool) -> Result<Vec<Value>, YamlError> {
+///
+/// With `strict`, a key repeated within one mapping fails as in yaml.v2's `UnmarshalStrict`
+/// (`yaml: unmarshal errors:\n  line N: key "k" already set in map`).
+pub(super) fn documents(bytes: &[u8], all: bool, strict: bool) -> Result<Vec<Value>, YamlError> {
     let mut input: Vec<u8> = Vec::new();
     let mut placeholder: Option<char> = None;
     let mut patches = 0;
     loop {
         let text: &[u8] = if patches == 0 { bytes } else { &input };
-        let failure = match attempt(text, all, placeholder) {
+        let failure = match attempt(text, all, strict, placeholder) {
             Ok(values) => return Ok(values),
             Err(Failure::Yaml(e)) => return Err(e),
             Err(Failure::Libyaml(f)) => f,

@@ -78,13 +78,20 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
 /// [`parse`] over raw bytes: invalid UTF-8 gets libyaml's reader errors, a UTF-16 BOM switches
 /// encoding, as in yaml.v2.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Value, YamlError> {
-    Ok(decode::documents(bytes, false)?.pop().unwrap_or(Value::Null))
+    Ok(decode::documents(bytes, false, false)?.pop().unwrap_or(Value::Null))
+}
+
+/// [`parse_bytes`] as yaml.v2's `UnmarshalStrict` into `interface{}` (what sigs.k8s.io/yaml's
+/// `UnmarshalStrict` starts with): a key repeated within one mapping is an error,
+/// `yaml: unmarshal errors:\n  line N: key "k" already set in map`, one line per repeat.
+pub fn parse_bytes_strict(bytes: &[u8]) -> Result<Value, YamlError> {
+    Ok(decode::documents(bytes, false, true)?.pop().unwrap_or(Value::Null))
 }
 
 /// Decodes every document of a multi-document stream (yaml.v2 `Decoder`); empty input gives
 /// no documents.
 pub fn parse_all(text: &str) -> Result<Vec<Value>, YamlError> {
-    decode::documents(text.as_bytes(), true)
+    decode::documents(text.as_bytes(), true, false)
 }
 
 impl Value {

@@ -276,3 +276,38 @@ fn never_panics_on_noise() {
         crate::fuzz::json(&bytes);
     }
 }
+
+/// yaml.v2 `UnmarshalStrict` as helm v4.1.4 showed it reading an index (`helm repo index DIR
+/// --merge FILE`: `error converting YAML to JSON: <this text>`).
+#[test]
+fn strict_parse_reports_repeated_keys_like_yaml_v2() {
+    #[track_caller]
+    fn check(text: &str, want: &str) {
+        assert_eq!(parse_bytes_strict(text.as_bytes()).map_err(|e| e.to_string()), Err(want.to_owned()), "{text:?}");
+        assert!(parse_bytes(text.as_bytes()).is_ok(), "the lenient parse accepts {text:?}");
+    }
+    check(
+        "apiVersion: v1\napiVersion: v1\nentries: {}\n",
+        "yaml: unmarshal errors:\n  line 2: key \"apiVersion\" already set in map",
+    );
+    check(
+        "apiVersion: v1\nentries:\n  a:\n  - name: a\n    version: 1.0.0\n    annotations:\n      1: x\n      1: y\n      \"1\": z\n      true: q\n      yes: r\n    name: b\nentries: {}\n",
+        "yaml: unmarshal errors:\n  line 8: key 1 already set in map\n  line 11: key true already set in map\n  line 12: key \"name\" already set in map\n  line 13: key \"entries\" already set in map",
+    );
+    // Merge keys count too, in either order.
+    check(
+        "base: &b {x: 1}\napiVersion: v1\nserverInfo:\n  <<: *b\n  x: 2\nentries: {}\n",
+        "yaml: unmarshal errors:\n  line 5: key \"x\" already set in map",
+    );
+    check(
+        "apiVersion: v1\nserverInfo:\n  x: 2\n  <<: {x: 1, y: 1}\nentries: {}\n",
+        "yaml: unmarshal errors:\n  line 4: key \"x\" already set in map",
+    );
+    assert_eq!(
+        parse_bytes_strict(b"a: 1\nb: [1, 1]\n"),
+        Ok(Value::Map(vec![
+            (Value::String("a".into()), Value::Int(1)),
+            (Value::String("b".into()), Value::Seq(vec![Value::Int(1), Value::Int(1)])),
+        ]))
+    );
+}
