@@ -156,79 +156,14 @@ fn slog_value(s: &str) -> String {
 /// Go's `strconv.ParseUint(s, 0, 64)` (pflag's `uint` flags): decimal, `0x`/`0o`/`0b`
 /// prefixes, a leading `0` for octal, `_` between digits; the error is Go's text.
 fn parse_go_uint(s: &str) -> Result<u64, String> {
-    let syntax = || format!("strconv.ParseUint: parsing \"{s}\": invalid syntax");
-    let range = || format!("strconv.ParseUint: parsing \"{s}\": value out of range");
-    if s.is_empty() {
-        return Err(syntax());
-    }
-    let bytes = s.as_bytes();
-    let lower = |b: u8| b.to_ascii_lowercase();
-    let (base, digits): (u64, &[u8]) = if bytes[0] == b'0' && bytes.len() >= 3 && lower(bytes[1]) == b'b' {
-        (2, &bytes[2..])
-    } else if bytes[0] == b'0' && bytes.len() >= 3 && lower(bytes[1]) == b'o' {
-        (8, &bytes[2..])
-    } else if bytes[0] == b'0' && bytes.len() >= 3 && lower(bytes[1]) == b'x' {
-        (16, &bytes[2..])
-    } else if bytes[0] == b'0' {
-        (8, &bytes[1..])
-    } else {
-        (10, bytes)
-    };
-    let mut n: u64 = 0;
-    let mut underscores = false;
-    for &c in digits {
-        let d = match c {
-            b'_' => {
-                underscores = true;
-                continue;
-            }
-            b'0'..=b'9' => c - b'0',
-            _ if lower(c).is_ascii_lowercase() => lower(c) - b'a' + 10,
-            _ => return Err(syntax()),
+    use chartpack::encoding::gofmt::{parse_uint, ParseUintError};
+    parse_uint(s).map_err(|e| {
+        let why = match e {
+            ParseUintError::Syntax => "invalid syntax",
+            ParseUintError::Range => "value out of range",
         };
-        if u64::from(d) >= base {
-            return Err(syntax());
-        }
-        n = n.checked_mul(base).and_then(|n| n.checked_add(u64::from(d))).ok_or_else(range)?;
-    }
-    if underscores && !underscore_ok(s) {
-        return Err(syntax());
-    }
-    Ok(n)
-}
-
-/// Go's `underscoreOK`: underscores only between digits (a base prefix counts as a digit).
-fn underscore_ok(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let lower = |b: u8| b.to_ascii_lowercase();
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if bytes.len() >= 2 && bytes[0] == b'0' && matches!(lower(bytes[1]), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = lower(bytes[1]) == b'x';
-    }
-    while i < bytes.len() {
-        let c = bytes[i];
-        i += 1;
-        if c.is_ascii_digit() || (hex && matches!(lower(c), b'a'..=b'f')) {
-            saw = b'0';
-            continue;
-        }
-        if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-            continue;
-        }
-        if saw == b'_' {
-            return false;
-        }
-        saw = b'!';
-    }
-    saw != b'_'
+        format!("strconv.ParseUint: parsing \"{s}\": {why}")
+    })
 }
 
 #[cfg(test)]

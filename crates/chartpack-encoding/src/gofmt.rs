@@ -180,12 +180,21 @@ fn underscore_ok(s: &str) -> bool {
     saw != b'_'
 }
 
+/// Why `strconv.ParseUint` refused a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseUintError {
+    /// Not a number in Go's syntax (`invalid syntax`).
+    Syntax,
+    /// Larger than 64 bits (`value out of range`).
+    Range,
+}
+
 /// `strconv.ParseUint(s, 0, 64)`: optional `0b`/`0o`/`0x` prefix or leading-`0` octal,
-/// underscores as Go allows them. `None` on syntax or range error.
-pub(crate) fn parse_uint_base0(s: &str) -> Option<u64> {
+/// underscores as Go allows them.
+pub fn parse_uint(s: &str) -> Result<u64, ParseUintError> {
     let b = s.as_bytes();
     if b.is_empty() {
-        return None;
+        return Err(ParseUintError::Syntax);
     }
     let (base, digits): (u64, &[u8]) = if b[0] == b'0' {
         if b.len() >= 3 && b[1] | 0x20 == b'b' {
@@ -210,17 +219,22 @@ pub(crate) fn parse_uint_base0(s: &str) -> Option<u64> {
             }
             b'0'..=b'9' => u64::from(c - b'0'),
             b'a'..=b'z' | b'A'..=b'Z' => u64::from((c | 0x20) - b'a' + 10),
-            _ => return None,
+            _ => return Err(ParseUintError::Syntax),
         };
         if d >= base {
-            return None;
+            return Err(ParseUintError::Syntax);
         }
-        n = n.checked_mul(base)?.checked_add(d)?;
+        n = n.checked_mul(base).and_then(|n| n.checked_add(d)).ok_or(ParseUintError::Range)?;
     }
     if underscores && !underscore_ok(s) {
-        return None;
+        return Err(ParseUintError::Syntax);
     }
-    Some(n)
+    Ok(n)
+}
+
+/// [`parse_uint`], `None` on either error.
+pub(crate) fn parse_uint_base0(s: &str) -> Option<u64> {
+    parse_uint(s).ok()
 }
 
 /// `strconv.ParseInt(s, 0, 64)`.

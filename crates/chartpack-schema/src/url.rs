@@ -5,6 +5,7 @@
 
 use chartpack_encoding::gofmt::quote as go_quote;
 use chartpack_encoding::gourl;
+use chartpack_encoding::gourl::resolve_path;
 pub(crate) use chartpack_encoding::gourl::{path_escape, path_unescape};
 
 /// A parsed URL, as the format checks inspect it.
@@ -14,53 +15,6 @@ pub(crate) struct Url(gourl::Url);
 /// Go's `url.Parse`, fragment included.
 pub(crate) fn parse(raw: &str) -> Result<Url, gourl::ParseError> {
     gourl::parse(raw).map(Url)
-}
-
-/// Go's `resolvePath`.
-fn resolve_path(base: &str, reference: &str) -> String {
-    let full = if reference.is_empty() {
-        base.to_owned()
-    } else if !reference.starts_with('/') {
-        let i = base.rfind('/').map_or(0, |i| i + 1);
-        format!("{}{}", &base[..i], reference)
-    } else {
-        reference.to_owned()
-    };
-    if full.is_empty() {
-        return String::new();
-    }
-    let mut dst = String::from("/");
-    let mut first = true;
-    let mut last = "";
-    for elem in full.split('/') {
-        last = elem;
-        if elem == "." {
-            first = false;
-            continue;
-        }
-        if elem == ".." {
-            let s = dst[1..].to_owned();
-            dst.clear();
-            dst.push('/');
-            match s.rfind('/') {
-                None => first = true,
-                Some(i) => dst.push_str(&s[..i]),
-            }
-        } else {
-            if !first {
-                dst.push('/');
-            }
-            dst.push_str(elem);
-            first = false;
-        }
-    }
-    if last == "." || last == ".." {
-        dst.push('/');
-    }
-    if dst.len() > 1 && dst.as_bytes()[1] == b'/' {
-        dst.remove(0);
-    }
-    dst
 }
 
 impl Url {
