@@ -6,9 +6,15 @@ export type ModuleSource = WebAssembly.Module | BufferSource | URL | Response | 
 /**
  * Loads the main wasm module once (later calls return the same promise). Browser and bundlers
  * fetch `./dist/chartpack_bg.wasm` next to this file; Node reads it from disk. `lintModule`
- * says where lint() gets its own module (default `./dist/chartpack_lint_bg.wasm`).
+ * says where lint() gets its own module (default `./dist/chartpack_lint_bg.wasm`),
+ * `dependenciesModule` where updateDependencies()/buildDependencies() get theirs (default
+ * `./dist/chartpack_deps_bg.wasm`).
  */
-export function init(input?: { module?: ModuleSource; lintModule?: ModuleSource }): Promise<void>;
+export function init(input?: {
+  module?: ModuleSource;
+  lintModule?: ModuleSource;
+  dependenciesModule?: ModuleSource;
+}): Promise<void>;
 
 /** One file of a chart directory. */
 export interface ChartFileInput {
@@ -184,6 +190,60 @@ export class Registry {
   /** Every tag, newest SemVer first. */
   tags(reference: string, options?: CallOptions): Promise<string[]>;
 }
+
+/** One entry of helm's repositories.yaml (`helm repo add NAME URL`). */
+export interface ChartRepository {
+  /** The name dependencies use as `@name` or `alias:name`. */
+  name: string;
+  url: string;
+  /** Basic auth, sent to the repository's own origin only (unless passCredentialsAll). */
+  username?: string;
+  password?: string;
+  /** Send the credentials to chart URLs on other hosts too (helm's --pass-credentials). */
+  passCredentialsAll?: boolean;
+}
+
+export interface DependencyOptions {
+  /** Classic chart repositories: needed for `@name` dependencies and for credentials. */
+  repositories?: ChartRepository[];
+  /** Per registry ("host[:port]"): how to reach it, as `new Registry(host, options)` takes it. */
+  registries?: Record<string, RegistryOptions>;
+  /** Default for registries not listed in `registries` (and for those without their own). */
+  plainHttp?: boolean;
+  /** Default chartpack proxy for registries ("http://127.0.0.1:8080"). */
+  proxy?: string;
+  /** `file://` dependencies: the files of each chart, keyed by the path after `file://` ("../common"). */
+  localCharts?: Record<string, ChartFileInput[]>;
+  /** The lock's `generated` time, ms since the epoch (default Date.now()). */
+  now?: number;
+  /** SOURCE_DATE_EPOCH: entry time (unix seconds) of the packaged `file://` charts. */
+  sourceDateEpoch?: number;
+  signal?: AbortSignal;
+}
+
+export interface DependencyResult {
+  /** Where the lock goes: "Chart.lock" ("requirements.lock" for apiVersion v1 charts). */
+  lockFile: 'Chart.lock' | 'requirements.lock';
+  /** The lock's YAML. */
+  lock: string;
+  /** Whether to write it (helm leaves an unchanged lock alone; always false for build). */
+  writeLock: boolean;
+  /** Archives to write into charts/. */
+  charts: { fileName: string; bytes: Uint8Array }[];
+  /** Outdated archives to delete from charts/ (file names). */
+  remove: string[];
+  /** What helm prints along the way. */
+  log: string[];
+}
+
+/**
+ * `helm dependency update`: resolves every dependency (OCI tags, repository indexes, local
+ * charts), fetches and verifies the archives, and makes a new lock. null when the chart
+ * declares no dependencies. Loads the dependencies module on first use.
+ */
+export function updateDependencies(files: ChartFileInput[], options?: DependencyOptions): Promise<DependencyResult | null>;
+/** `helm dependency build`: fetches what the lock names; a lock out of sync rejects (dependency.out_of_sync). */
+export function buildDependencies(files: ChartFileInput[], options?: DependencyOptions): Promise<DependencyResult | null>;
 
 /** Every failure: a JS Error with the core's message and a stable code (see README "Errors"). */
 export interface ChartpackError extends Error {

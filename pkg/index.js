@@ -9,6 +9,8 @@ let mainReady = null; // Promise of the main module's initialisation
 let mainInitialized = false;
 let lintReady = null; // Promise of the lint module (loaded on first lint())
 let lintSource; // what init({ lintModule }) gave
+let depsReady = null; // Promise of the dependencies module (loaded on first use)
+let depsSource; // what init({ dependenciesModule }) gave
 
 const IS_NODE =
   typeof process === 'object' && process !== null && typeof process.versions?.node === 'string' &&
@@ -33,10 +35,12 @@ async function source(url) {
 
 /**
  * Loads the main wasm module once; later calls return the same promise. `module` overrides
- * where it comes from; `lintModule` does the same for the lint module (loaded by lint()).
+ * where it comes from; `lintModule` does the same for the lint module (loaded by lint()), and
+ * `dependenciesModule` for the dependencies module (loaded by updateDependencies()).
  */
 export function init(input = {}) {
   if (input.lintModule !== undefined) lintSource = input.lintModule;
+  if (input.dependenciesModule !== undefined) depsSource = input.dependenciesModule;
   if (!mainReady) {
     mainReady = (async () => {
       const module_or_path = await source(input.module ?? new URL('./dist/chartpack_bg.wasm', import.meta.url));
@@ -95,6 +99,32 @@ export async function lint(input) {
     });
   }
   return (await lintReady).lint(input);
+}
+
+/** The dependencies module (`helm dependency update|build`), loaded once on first use. */
+function dependenciesModule() {
+  if (!depsReady) {
+    depsReady = (async () => {
+      const depsModule = await import('./dist/chartpack_deps.js');
+      const module_or_path = await source(depsSource ?? new URL('./dist/chartpack_deps_bg.wasm', import.meta.url));
+      await depsModule.default({ module_or_path });
+      return depsModule;
+    })();
+    depsReady.catch(() => {
+      depsReady = null;
+    });
+  }
+  return depsReady;
+}
+
+/** `helm dependency update`: resolves, fetches and locks the dependencies; null without any. */
+export async function updateDependencies(files, options) {
+  return (await dependenciesModule()).updateDependencies(files, options);
+}
+
+/** `helm dependency build`: fetches what Chart.lock names (refuses a lock out of sync). */
+export async function buildDependencies(files, options) {
+  return (await dependenciesModule()).buildDependencies(files, options);
 }
 
 /**

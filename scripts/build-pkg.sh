@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package's wasm into pkg/dist: crates/chartpack-wasm twice (the main module with
-# the chart functions and the registry client; the lint module, loaded by lint() on first use),
+# Builds the npm package's wasm into pkg/dist: crates/chartpack-wasm three times (the main module
+# with the chart functions and the registry client; the lint module, loaded by lint() on first
+# use; the dependencies module, loaded by updateDependencies()/buildDependencies() on first use),
 # each through wasm-bindgen (--target web) and wasm-opt (binaryen 132 from npm, never
 # Debian's). Prints raw and gzip -9 sizes and fails when a module exceeds its budget.
 # Needs the wasm32 target, wasm-bindgen-cli = Cargo.lock's wasm-bindgen, and node_modules:
@@ -11,10 +12,12 @@ cd "$(dirname "$0")/.."
 [ "${CHARTPACK_SETUP_DONE:-}" = 1 ] || bash scripts/setup.sh
 
 # Budgets, gzip -9 bytes. Measured 2026-11 (rustc 1.95, opt-level z, wasm-opt 132 as below): main
-# 273 633, lint 257 964. The issue's target of 250 KB for core + registry is not met on stable
+# 273 633, lint 257 964; dependencies 291 985 (its own module: in the main one it would add
+# 40 KB to every page). The issue's target of 250 KB for core + registry is not met on stable
 # Rust: see pkg/README.md "Size". A budget leaves ~5% for growth; raise it only with a reason.
 BUDGET_MAIN=287000
 BUDGET_LINT=271000
+BUDGET_DEPS=306000
 
 want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ]; then
@@ -52,6 +55,7 @@ build() {
 start=$SECONDS
 build core,registry chartpack
 build lint chartpack_lint
+build dependencies chartpack_deps
 rm -rf pkg/dist
 mv "$out" pkg/dist
 trap - EXIT
@@ -59,7 +63,7 @@ chmod 755 pkg/dist
 
 status=0
 # A module importing `env` (a C symbol, a std function wasm32 lacks) cannot be instantiated.
-for wasm in pkg/dist/chartpack_bg.wasm pkg/dist/chartpack_lint_bg.wasm; do
+for wasm in pkg/dist/chartpack_bg.wasm pkg/dist/chartpack_lint_bg.wasm pkg/dist/chartpack_deps_bg.wasm; do
   node -e '
     const m = new WebAssembly.Module(require("fs").readFileSync(process.argv[1]));
     const bad = WebAssembly.Module.imports(m).filter((i) => i.module === "env").map((i) => i.name);
@@ -79,7 +83,8 @@ report() {
 echo "pkg/dist built in $((SECONDS - start)) s:"
 report pkg/dist/chartpack_bg.wasm "$BUDGET_MAIN"
 report pkg/dist/chartpack_lint_bg.wasm "$BUDGET_LINT"
-for js in pkg/dist/chartpack.js pkg/dist/chartpack_lint.js; do
+report pkg/dist/chartpack_deps_bg.wasm "$BUDGET_DEPS"
+for js in pkg/dist/chartpack.js pkg/dist/chartpack_lint.js pkg/dist/chartpack_deps.js; do
   printf '  %-28s %9d bytes raw %9d bytes gzip -9\n' "${js#pkg/}" "$(wc -c <"$js")" "$(gzip -9 -c "$js" | wc -c)"
 done
 exit "$status"

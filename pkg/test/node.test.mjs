@@ -2,8 +2,10 @@
 // pkg/API.md: init, packageChart (fixture chart and the corpus, byte-identical to the native
 // `chartpack package --reproducible`), verifyArchive, lint (helm's diagnostics, from the
 // corpus's golden helm output), show (= native `chartpack show`), inspect, buildManifest,
-// structured errors, and the Registry client against a real registry (REGISTRY_HOST, plain
-// http, no auth): push, pull, tags, digests, progress, abort.
+// structured errors, the Registry client against a real registry (REGISTRY_HOST, plain
+// http, no auth): push, pull, tags, digests, progress, abort; and updateDependencies /
+// buildDependencies (= native `chartpack dependency update|build`) with OCI, HTTP-repository
+// (a Basic-auth repository served by this file), file:// and vendored dependencies.
 //
 // Environment: CHARTPACK_CORPUS (default ../shared/corpus; corpus cases skip with a note when
 // absent), CHARTPACK_BIN (the native chartpack; default target/debug/chartpack), REGISTRY_HOST
@@ -12,9 +14,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -496,6 +498,205 @@ test('Registry: an AbortSignal aborts a pull (code "aborted")', { skip: !registr
   }
   // The client is still usable afterwards.
   assert.equal(sha256Hex((await reg.pull(ref)).archive), sha256Hex(pkg.archive));
+});
+
+/** Runs the native CLI without blocking the event loop (a server of this process must answer it). */
+function nativeAsync(args, opts = {}) {
+  const env = { ...process.env };
+  delete env.SOURCE_DATE_EPOCH;
+  Object.assign(env, opts.env || {});
+  return new Promise((resolve) => {
+    execFile(nativeBin, args, { cwd: work, env, encoding: 'buffer', maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: stdout.toString(), stderr: stderr.toString() });
+    });
+  });
+}
+
+/**
+ * A classic chart repository on 127.0.0.1 (`/charts/index.yaml` and the archives, relative URLs),
+ * answering only requests with Basic `user:password`. Returns { url, requests, close }.
+ */
+async function chartRepository(charts, user, password) {
+  const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const entries = {};
+  for (const c of charts) {
+    (entries[c.name] ??= []).push(
+      `  - apiVersion: v2\n    name: ${c.name}\n    version: ${c.version}\n    created: "2026-01-01T00:00:00Z"\n` +
+        `    digest: ${sha256Hex(c.archive)}\n    urls:\n    - ${c.fileName}\n`,
+    );
+  }
+  const index =
+    'apiVersion: v1\nentries:\n' +
+    Object.entries(entries).map(([name, versions]) => `  ${name}:\n${versions.join('')}`).join('') +
+    'generated: "2026-01-01T00:00:00Z"\n';
+  const requests = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url);
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="charts"' });
+      return res.end();
+    }
+    const chart = charts.find((c) => req.url === `/charts/${c.fileName}`);
+    if (req.url === '/charts/index.yaml') {
+      res.writeHead(200, { 'Content-Type': 'text/yaml' });
+      res.end(index);
+    } else if (chart) {
+      res.writeHead(200, { 'Content-Type': 'application/gzip' });
+      res.end(chart.archive);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { url: `http://127.0.0.1:${server.address().port}/charts`, requests, close: () => server.close() };
+}
+
+/** The chart `name`-`version` packaged reproducibly from a minimal directory. */
+function tinyChart(name, version) {
+  const files = [
+    { path: 'Chart.yaml', bytes: enc.encode(`apiVersion: v2\nname: ${name}\nversion: ${version}\n`) },
+    { path: 'values.yaml', bytes: enc.encode(`who: ${name}\n`) },
+    { path: 'templates/cm.yaml', bytes: enc.encode('kind: ConfigMap\n') },
+  ];
+  return { name, version, ...cp.packageChart(files, { reproducible: true }) };
+}
+
+/** A lock's YAML without its `generated` line. */
+const withoutGenerated = (lock) => lock.split('\n').filter((l) => !l.startsWith('generated:')).join('\n');
+
+/** The files directly in `dir`/charts, sorted. */
+const chartsDirFiles = (dir) =>
+  existsSync(join(dir, 'charts')) ? readdirSync(join(dir, 'charts')).filter((f) => statSync(join(dir, 'charts', f)).isFile()).sort() : [];
+
+test('updateDependencies / buildDependencies equal the native `chartpack dependency update|build` (OCI range, HTTP repository with Basic auth, file://, vendored)', { skip: (!registryHost || !nativeBin) && 'REGISTRY_HOST or the native chartpack missing' }, async () => {
+  await cp.init(); // for packageChart (the dependency functions load their own module)
+  const dir = mkdtempSync(join(work, 'deps-'));
+  const noCredentials = { HELM_REGISTRY_CONFIG: join(work, 'registry.json'), DOCKER_CONFIG: join(work, 'no-docker') };
+  // OCI: three versions pushed by the native CLI; ^1.0.0 resolves to 1.1.0.
+  const ociRepo = `oci://${registryHost}/deps-${process.pid}`;
+  for (const version of ['1.0.0', '1.1.0', '2.0.0']) {
+    const chart = tinyChart('ocidep', version);
+    const file = join(dir, chart.fileName);
+    writeFileSync(file, chart.archive);
+    const r = await nativeAsync(['push', file, ociRepo, '--plain-http'], { env: noCredentials });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  // A classic repository with Basic auth: ~0.2.0 resolves to 0.2.3.
+  const repoCharts = [tinyChart('repodep', '0.2.3'), tinyChart('repodep', '0.3.0')];
+  const repo = await chartRepository(repoCharts, 'chart-user', 'chart-secret');
+  try {
+    writeChart(join(dir.slice(work.length + 1), 'common'), {
+      'Chart.yaml': 'apiVersion: v2\nname: common\nversion: 0.1.5\ntype: library\n',
+      'templates/_helpers.tpl': '{{- define "common.name" -}}common{{- end -}}\n',
+    });
+    const appRel = join(dir.slice(work.length + 1), 'app');
+    const appDir = writeChart(appRel, {
+      'Chart.yaml':
+        'apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n' +
+        `- name: ocidep\n  version: ^1.0.0\n  repository: ${ociRepo}\n` +
+        '- name: repodep\n  version: ~0.2.0\n  repository: "@local"\n' +
+        '- name: common\n  version: ">=0.1.0"\n  repository: file://../common\n' +
+        '- name: vend\n  version: 0.1.0\n  repository: ""\n',
+      'values.yaml': 'a: 1\n',
+      'charts/vend/Chart.yaml': 'apiVersion: v2\nname: vend\nversion: 0.1.0\n',
+    });
+    writeFileSync(join(appDir, 'charts', 'ocidep-0.9.0.tgz'), tinyChart('ocidep', '0.9.0').archive); // outdated
+    const files = readChartFiles(appDir);
+    const commonFiles = readChartFiles(join(dir, 'common'));
+    const repositories = [{ name: 'local', url: repo.url, username: 'chart-user', password: 'chart-secret' }];
+    const options = {
+      repositories,
+      registries: { [registryHost]: { plainHttp: true } },
+      localCharts: { '../common': commonFiles },
+      sourceDateEpoch: 1_700_000_000,
+      now: Date.parse('2026-03-04T05:06:07Z'),
+    };
+
+    const ours = await cp.updateDependencies(files, options);
+
+    // The native CLI on a copy beside `common`, with the same repositories.
+    const nativeDir = join(dir, 'app-native');
+    cpSync(appDir, nativeDir, { recursive: true });
+    const reposFile = join(dir, 'repositories.yaml');
+    writeFileSync(reposFile, `apiVersion: ""\nrepositories:\n- name: local\n  url: ${repo.url}\n  username: chart-user\n  password: chart-secret\n`);
+    const env = { ...noCredentials, SOURCE_DATE_EPOCH: '1700000000' };
+    const theirs = await nativeAsync(['dependency', 'update', nativeDir, '--repository-config', reposFile, '--plain-http'], { env });
+    assert.equal(theirs.status, 0, theirs.stderr);
+
+    assert.equal(ours.lockFile, 'Chart.lock');
+    assert.equal(ours.writeLock, true);
+    assert.ok(ours.lock.includes('generated: "2026-03-04T05:06:07Z"'), ours.lock);
+    assert.equal(withoutGenerated(ours.lock), withoutGenerated(readFileSync(join(nativeDir, 'Chart.lock'), 'utf8')));
+    assert.match(ours.lock, /name: ocidep\n {2}repository: oci:\/\/.*\n {2}version: 1\.1\.0\n/);
+    assert.deepEqual(ours.remove, ['ocidep-0.9.0.tgz']);
+    const before = chartsDirFiles(appDir);
+    const after = [...new Set([...before.filter((f) => !ours.remove.includes(f)), ...ours.charts.map((c) => c.fileName)])].sort();
+    assert.deepEqual(after, chartsDirFiles(nativeDir), 'charts/ as the native update leaves it');
+    assert.deepEqual(ours.charts.map((c) => c.fileName).sort(), ['common-0.1.5.tgz', 'ocidep-1.1.0.tgz', 'repodep-0.2.3.tgz']);
+    for (const c of ours.charts) {
+      assert.ok(c.bytes instanceof Uint8Array);
+      assert.equal(sha256Hex(c.bytes), sha256Hex(readFileSync(join(nativeDir, 'charts', c.fileName))), `${c.fileName}: the native bytes`);
+    }
+    const repoArchive = ours.charts.find((c) => c.fileName === 'repodep-0.2.3.tgz');
+    assert.equal(sha256Hex(repoArchive.bytes), sha256Hex(repoCharts[0].archive), 'the repository served these bytes');
+    const nativeLog = theirs.stdout.split('\n').filter((l) => l && !/^(Pulled|Digest): /.test(l));
+    assert.deepEqual(ours.log, nativeLog, 'the log is what the CLI prints');
+    console.log(`# dependency update: lock and ${ours.charts.length} archives as the native CLI's; log:\n# ${ours.log.join('\n# ')}`);
+
+    // build: the lock's exact versions, the same archives; the lock stays as it is.
+    const locked = [...files, { path: 'Chart.lock', bytes: enc.encode(ours.lock) }];
+    const built = await cp.buildDependencies(locked, { ...options, registries: undefined, plainHttp: true });
+    assert.equal(built.writeLock, false);
+    assert.equal(built.lock, ours.lock);
+    assert.deepEqual(
+      built.charts.map((c) => [c.fileName, sha256Hex(c.bytes)]).sort(),
+      ours.charts.map((c) => [c.fileName, sha256Hex(c.bytes)]).sort(),
+    );
+
+    // build with a lock that no longer matches Chart.yaml: refused, as natively.
+    const edit = (text) => text.replace('version: ~0.2.0', 'version: ~0.3.0');
+    const stale = locked.map((f) => (f.path === 'Chart.yaml' ? { ...f, bytes: enc.encode(edit(Buffer.from(f.bytes).toString())) } : f));
+    const refused = await cp.buildDependencies(stale, options).then(() => null, (e) => e);
+    assert.ok(refused instanceof Error, 'an out-of-sync lock is refused');
+    assert.equal(refused.name, 'ChartpackError');
+    assert.equal(refused.code, 'dependency.out_of_sync', refused.message);
+    assert.equal(refused.file, 'Chart.lock');
+    writeFileSync(join(nativeDir, 'Chart.yaml'), edit(readFileSync(join(nativeDir, 'Chart.yaml'), 'utf8')));
+    const nativeStale = await nativeAsync(['dependency', 'build', nativeDir, '--repository-config', reposFile, '--plain-http'], { env });
+    assert.notEqual(nativeStale.status, 0);
+    assert.ok(nativeStale.stderr.includes(refused.message), `the CLI: ${nativeStale.stderr}; wasm: ${refused.message}`);
+
+    // Wrong credentials: the index cannot be had (dependency.fetch), as the CLI reports it.
+    const badCredentials = { ...options, repositories: [{ ...repositories[0], password: 'wrong' }] };
+    const unauthorized = await cp.updateDependencies(files, badCredentials).then(() => null, (e) => e);
+    assert.ok(unauthorized instanceof Error);
+    assert.equal(unauthorized.code, 'dependency.fetch', unauthorized.message);
+
+    // A file:// chart nobody gave: named in the message.
+    const noLocal = await cp.updateDependencies(files, { ...options, localCharts: {} }).then(() => null, (e) => e);
+    assert.equal(noLocal?.code, 'dependency.resolve', noLocal?.message);
+    assert.match(noLocal.message, /localCharts\["\.\.\/common"\]/);
+
+    // Already aborted: nothing is fetched.
+    const count = repo.requests.length;
+    const aborted = await cp.updateDependencies(files, { ...options, signal: AbortSignal.abort() }).then(() => null, (e) => e);
+    assert.equal(aborted?.code, 'aborted', aborted?.message);
+    assert.equal(repo.requests.length, count);
+  } finally {
+    repo.close();
+  }
+});
+
+test('updateDependencies: null without dependencies; bad options are invalid_input', async () => {
+  assert.equal(await cp.updateDependencies(readChartFiles(fixtureDir)), null);
+  assert.equal(await cp.buildDependencies(readChartFiles(fixtureDir), { plainHttp: true }), null);
+  const bad = await cp.updateDependencies(readChartFiles(fixtureDir), { repositories: [{ name: 'x' }] }).then(() => null, (e) => e);
+  assert.equal(bad?.code, 'invalid_input', bad?.message);
+  assert.equal(bad.field, 'repositories[0].url');
+  const badRegistry = await cp.updateDependencies(readChartFiles(fixtureDir), { registries: { 'r.example': { plainHttp: 'yes' } } }).then(() => null, (e) => e);
+  assert.equal(badRegistry?.code, 'invalid_input', badRegistry?.message);
+  assert.equal(badRegistry.field, 'registries["r.example"].plainHttp');
 });
 
 test('the cross-environment chart: reproducible archive sha256 (for the orchestrator)', { skip: !process.env.CHARTPACK_CHART_DIR && 'CHARTPACK_CHART_DIR not set' }, () => {

@@ -1,7 +1,7 @@
 // The package through a bundler: builds pkg/test/vite-app with the repository's Vite
 // (node_modules/.bin/vite build) into a temporary outDir, checks that Vite emitted the wasm as
 // an asset, serves the build, and runs it in headless Chromium: init, packageChart of a tiny
-// inline chart, verifyArchive, show, lint (the second module). Exit 1 on failure. CHARTPACK_RESULTS_DIR gets the screenshot.
+// inline chart, verifyArchive, show, lint (the second module), updateDependencies (the third). Exit 1 on failure. CHARTPACK_RESULTS_DIR gets the screenshot.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -45,10 +45,11 @@ async function main() {
     results.emitted = files;
     const wasm = files.filter((f) => f.endsWith('.wasm')).sort();
     console.log(`emitted: ${files.join(', ')}`);
-    // The main module and the lint module (loaded by lint() on first use), each once.
-    const expected = [/^assets\/chartpack_bg-[\w-]+\.wasm$/, /^assets\/chartpack_lint_bg-[\w-]+\.wasm$/];
-    if (wasm.length !== 2 || !expected.every((re, i) => re.test(wasm[i]))) {
-      throw new Error(`expected Vite to emit chartpack_bg and chartpack_lint_bg .wasm assets, got ${JSON.stringify(wasm)}`);
+    // The main module, the lint module (loaded by lint() on first use) and the dependencies
+    // module (loaded by updateDependencies() on first use), each once.
+    const expected = [/^assets\/chartpack_bg-[\w-]+\.wasm$/, /^assets\/chartpack_deps_bg-[\w-]+\.wasm$/, /^assets\/chartpack_lint_bg-[\w-]+\.wasm$/];
+    if (wasm.length !== 3 || !expected.every((re, i) => re.test(wasm[i]))) {
+      throw new Error(`expected Vite to emit chartpack_bg, chartpack_deps_bg and chartpack_lint_bg .wasm assets, got ${JSON.stringify(wasm)}`);
     }
 
     const server = await startStaticServer(outDir);
@@ -65,7 +66,7 @@ async function main() {
       console.log(`wasm fetched: ${results.wasmRequests.join(', ')}`);
       console.log(`screenshot: ${results.screenshot}`);
       if (!r.ok) throw new Error(`the Vite app failed: ${r.error || JSON.stringify(r)}`);
-      if (results.wasmRequests.length !== 2) throw new Error(`the page fetched ${JSON.stringify(results.wasmRequests)}, not both .wasm assets`);
+      if (results.wasmRequests.length !== 3) throw new Error(`the page fetched ${JSON.stringify(results.wasmRequests)}, not the three .wasm assets`);
       ok = true;
     } finally {
       await browser.close();

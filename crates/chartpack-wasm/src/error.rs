@@ -3,6 +3,7 @@
 
 use chartpack::archive::ArchiveError;
 use chartpack::chart::LoadError;
+use chartpack::dependencies::DependencyError;
 use chartpack::{Error, ExtractError};
 use chartpack_oci::client::RegistryError;
 use chartpack_oci::http::TransportError;
@@ -152,6 +153,17 @@ impl From<RegistryError> for Failure {
     }
 }
 
+impl From<DependencyError> for Failure {
+    fn from(error: DependencyError) -> Failure {
+        let file = match &error {
+            DependencyError::Verify { file, .. } => Some(format!("charts/{file}")),
+            DependencyError::OutOfSync { lock_file, .. } => Some((*lock_file).to_owned()),
+            _ => None,
+        };
+        Failure::new(error.code(), error.to_string()).at(file, None)
+    }
+}
+
 /// Why an archive could not be linted at all (helm: `unable to extract tarball: …`).
 impl From<ExtractError> for Failure {
     fn from(error: ExtractError) -> Failure {
@@ -204,6 +216,17 @@ mod tests {
         assert_eq!(failure.code, "package.invalid_version");
         assert_eq!(failure.field.as_deref(), Some("version"));
         assert_eq!(failure.message, "invalid semantic version");
+    }
+
+    #[test]
+    fn dependency_errors_keep_the_cores_code_and_name_the_file() {
+        let stale =
+            Failure::from(DependencyError::OutOfSync { lock_file: "Chart.lock", dependencies_file: "Chart.yaml" });
+        assert_eq!((stale.code, stale.file.as_deref()), ("dependency.out_of_sync", Some("Chart.lock")));
+        assert!(stale.message.starts_with("the lock file (Chart.lock) is out of sync"), "{}", stale.message);
+        let bad =
+            Failure::from(DependencyError::Verify { file: "redis-1.0.0.tgz".to_owned(), message: "x".to_owned() });
+        assert_eq!((bad.code, bad.file.as_deref()), ("dependency.verify", Some("charts/redis-1.0.0.tgz")));
     }
 
     #[test]

@@ -1,25 +1,23 @@
-//! The `Registry` class: chartpack-oci's registry client over `fetch`, composed as the CLI's
-//! registry commands compose it (crates/chartpack-cli/src/registry_cmd.rs). It lives on between
-//! calls for its token cache.
+//! The `Registry` class: chartpack-oci's registry client over `fetch` (built in
+//! [`crate::client`]). It lives on between calls for its token cache.
 
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use chartpack_oci::client::{ClientOptions, RegistryClient, RegistryError};
-use chartpack_oci::credentials::Credential;
+use chartpack_oci::client::RegistryClient;
 use chartpack_oci::reference::Reference;
-use chartpack_oci::secret::Secret;
 use js_sys::Promise;
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::chart::{created, DEFAULT_ARCHIVE_NAME};
+use crate::client::{signal_property, Settings};
 use crate::convert::{self, Obj};
 use crate::error::{Failure, ABORTED};
-use crate::transport::{in_browser, FetchTransport};
+use crate::transport::FetchTransport;
 
 /// A client for one registry (`host[:port]`). Calls on one `Registry` run one after another
 /// (each may carry its own `AbortSignal`); use several objects to run calls in parallel.
@@ -42,53 +40,11 @@ impl Registry {
     #[wasm_bindgen(constructor)]
     pub fn new(host: String, options: JsValue) -> Result<Registry, JsValue> {
         let host = host.strip_prefix("oci://").unwrap_or(&host).trim_end_matches('/').to_owned();
-        let credential =
-            match (convert::string_property(&options, "username")?, convert::string_property(&options, "password")?) {
-                (Some(username), Some(password)) => Some(Credential::basic(username, Secret::new(password))),
-                (None, None) => None,
-                _ => return Err(Failure::invalid_input("give both username and password, or neither").into()),
-            };
-        let mut plain_http = convert::bool_property(&options, "plainHttp")?.unwrap_or(false);
-        let mut connect_to = host.clone();
-        let mut display_host = None;
-        let proxy = convert::string_property(&options, "proxy")?;
-        let endpoint = match &proxy {
-            Some(proxy) => Some(proxy_endpoint(proxy, &host)?),
-            None => None,
-        };
-        if let Some(base) = convert::string_property(&options, "baseUrl")? {
-            if proxy.is_some() {
-                return Err(Failure::invalid_field("proxy", "give baseUrl or proxy, not both").into());
-            }
-            let url =
-                chartpack_oci::url::Url::parse(&base).map_err(|e| Failure::invalid_field("baseUrl", e.to_string()))?;
-            if url.path_and_query != "/" {
-                return Err(Failure::invalid_field(
-                    "baseUrl",
-                    format!("baseUrl {base:?} must be an origin (scheme://host[:port]) without a path"),
-                )
-                .into());
-            }
-            plain_http = url.scheme == "http";
-            connect_to = url.host_port();
-            display_host = Some(host.clone());
-        }
-        let client_options = ClientOptions {
-            plain_http,
-            user_agent: format!("chartpack/{}", env!("CARGO_PKG_VERSION")),
-            trusted_realm_hosts: convert::strings_property(&options, "trustRealms")?,
-            display_host,
-            endpoint,
-            login_hint: "log in to {host}: pass username and password to new Registry(…) and call login()".to_owned(),
-            trust_realm_hint: "add \"{host}\" to the Registry's trustRealms option if you trust it".to_owned(),
-            ..ClientOptions::default()
-        };
-        let client = RegistryClient::new(FetchTransport::new(in_browser()), &connect_to, credential, client_options)
-            .map_err(|e| match e {
-                // The only endpoint here is the one built from `proxy`.
-                RegistryError::InvalidOption { .. } => Failure::invalid_field("proxy", e.to_string()),
-                other => Failure::from(other),
-            })?;
+        let client = Settings::read(&options)?.connect(
+            &host,
+            "log in to {host}: pass username and password to new Registry(…) and call login()",
+            "add \"{host}\" to the Registry's trustRealms option if you trust it",
+        )?;
         Ok(Registry {
             inner: Rc::new(Inner { client, host, queue: RefCell::new(Promise::resolve(&JsValue::UNDEFINED)) }),
         })
@@ -225,13 +181,7 @@ impl Registry {
 }
 
 async fn run(inner: &Rc<Inner>, options: &JsValue, body: Body) -> Result<JsValue, Failure> {
-    let signal = match convert::property(options, "signal")? {
-        None => None,
-        Some(v) => Some(
-            v.dyn_into::<web_sys::AbortSignal>()
-                .map_err(|_| Failure::invalid_field("signal", "signal must be an AbortSignal"))?,
-        ),
-    };
+    let signal = signal_property(options)?;
     if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) {
         return Err(Failure::new(ABORTED, "aborted before the request was sent"));
     }
@@ -256,17 +206,6 @@ impl Inner {
 }
 
 /// Calls `onProgress({ done, total })`, ignoring what it throws.
-/// The endpoint that reaches `host` through the chartpack proxy at `proxy`: `{proxy}/r/{host}`
-/// (the CLI's `--proxy`). Browsers need it for registries with auth, which refuse CORS preflights.
-fn proxy_endpoint(proxy: &str, host: &str) -> Result<String, Failure> {
-    let invalid = |reason: &str| Failure::invalid_field("proxy", format!("invalid proxy {proxy:?}: {reason}"));
-    let url = chartpack_oci::url::Url::parse(proxy).map_err(|e| invalid(e.reason))?;
-    if url.path_and_query.contains('?') {
-        return Err(invalid("a query is not accepted"));
-    }
-    Ok(format!("{}/r/{}", proxy.trim_end_matches('/'), host.to_ascii_lowercase()))
-}
-
 fn report(callback: &js_sys::Function, done: u64, total: u64) {
     let progress = Obj::new().set("done", convert::number(done)).set("total", convert::number(total)).build();
     let _ = callback.call1(&JsValue::UNDEFINED, &progress);

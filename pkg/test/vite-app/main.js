@@ -1,6 +1,6 @@
 // A bundled app: `chartpack` resolved by Vite (alias to the package's entry), the wasm emitted
 // by Vite as an asset from the package's new URL('./dist/….wasm', import.meta.url).
-import { init, packageChart, verifyArchive, show, lint } from 'chartpack';
+import { init, packageChart, verifyArchive, show, lint, updateDependencies } from 'chartpack';
 
 const enc = new TextEncoder();
 const files = [
@@ -17,7 +17,9 @@ async function run() {
   const verified = verifyArchive(pkg.archive, pkg.fileName);
   const chart = show(pkg.archive, 'chart');
   const findings = await lint(files);
+  const dependencies = await updateDependencies(files); // its own module; null: the chart has none
   const ok =
+    dependencies === null &&
     findings.length === 1 &&
     findings[0].message === 'icon is recommended' &&
     pkg.fileName === 'vite-demo-1.2.3.tgz' &&
