@@ -2,7 +2,8 @@
 # Benchmark (not a test): chartpack vs helm on the largest corpus charts, whole processes,
 # medians and ratios: `package` (plus the core's MB/s), then `push`/`pull` to a real local
 # registry with the HTTP requests each tool makes, then the registry proxy (`chartpack serve`)
-# against the registry direct (requests/s, added latency, peak RSS on a 100 MiB blob), then the
+# against the registry direct (requests/s, added latency, peak RSS on a 100 MiB blob), then
+# `dependency update` against helm's on a chart with registry and classic-repository ranges, then the
 # npm package's wasm in headless Chromium (instantiate, package) next to the native CLI and
 # helm. BENCH_RUNS sets the run count.
 set -euo pipefail
@@ -10,12 +11,14 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HELM="${HELM:-$HOME/.cache/chartpack/helm}"
 export CHARTPACK_CORPUS="${CHARTPACK_CORPUS:-$(cd .. && pwd)/shared/corpus}"
-cargo build --release --locked -q -p chartpack-cli -p chartpack-e2e --bin chartpack --bin bench --bin bench_registry --bin bench_proxy
+cargo build --release --locked -q -p chartpack-cli -p chartpack-e2e --bin chartpack --bin bench --bin bench_registry --bin bench_proxy --bin bench_deps
 target/release/bench target/release/chartpack
 echo
 target/release/bench_registry target/release/chartpack
 echo
 target/release/bench_proxy
+echo
+target/release/bench_deps target/release/chartpack
 echo
 CHARTPACK_SETUP_DONE=1 bash scripts/build-pkg.sh >/dev/null
 cargo build --release --locked -q -p chartpack-e2e --bin bench_wasm
