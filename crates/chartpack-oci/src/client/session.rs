@@ -328,7 +328,10 @@ impl<T: Transport> Session<T> {
             401 | 403 => {
                 let mut error = self.unauthorized(challenge, scope);
                 if let RegistryError::Unauthorized { detail, .. } = &mut error {
-                    *detail = format!("unauthorized: the token server {} refused the credentials", realm_url.origin());
+                    *detail = format!(
+                        "unauthorized: the token server {} refused the credentials",
+                        self.shown_realm(&realm_url)
+                    );
                 }
                 Err(error)
             }
@@ -338,6 +341,27 @@ impl<T: Transport> Session<T> {
                 status,
                 detail: error_body::summarize(&error_body::parse_error_body(&response.body)),
             }),
+        }
+    }
+
+    /// A token realm as messages name it: its origin, or behind a chartpack proxy
+    /// (`{prefix}/auth/SCHEME/HOST/...`) the realm the proxy relays to, and the proxy.
+    fn shown_realm(&self, realm_url: &Url) -> String {
+        let relayed = (!self.route.prefix.is_empty() && realm_url.same_origin(&self.route.base))
+            .then(|| realm_url.path_and_query.strip_prefix(&format!("{}/auth/", self.route.prefix)))
+            .flatten()
+            .and_then(|rest| {
+                let mut parts = rest.splitn(3, '/');
+                match (parts.next(), parts.next()) {
+                    (Some(scheme @ ("http" | "https")), Some(host)) if !host.is_empty() => {
+                        Some(format!("{scheme}://{host}"))
+                    }
+                    _ => None,
+                }
+            });
+        match relayed {
+            Some(realm) => format!("{realm} (through {})", realm_url.origin()),
+            None => realm_url.origin(),
         }
     }
 

@@ -362,6 +362,18 @@ fn behind_an_endpoint_messages_name_the_registry() {
 }
 
 #[test]
+fn behind_an_endpoint_a_refused_token_names_the_relayed_realm() {
+    let challenge = r#"Bearer realm="http://127.0.0.1:8080/r/ghcr.io/auth/https/ghcr.io/token",service="ghcr.io""#;
+    let script = Scripted::default().answer(401, &[("www-authenticate", challenge)], b"").answer(401, &[], b"");
+    let error = block_on(proxied(script, user()).list_tags("org/c")).unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("the token server https://ghcr.io (through http://127.0.0.1:8080) refused the credentials"),
+        "{text}"
+    );
+}
+
+#[test]
 fn an_endpoint_is_validated() {
     for (endpoint, reason) in [
         ("ftp://127.0.0.1/r/ghcr.io", "scheme must be http or https"),
