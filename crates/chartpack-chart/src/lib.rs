@@ -1,6 +1,7 @@
 //! The Helm chart model: load a chart from files given as values (no I/O), apply
 //! `.helmignore`, parse, validate and re-serialise `Chart.yaml` exactly as helm v4 does,
-//! check values, lint, and render `helm show` output.
+//! check values, lint, render `helm show` output, and compute the values `helm install` renders
+//! with (`-f`/`--set…` merged and coalesced with the chart and its subcharts).
 
 mod decode;
 pub mod glob;
@@ -12,8 +13,10 @@ pub mod metadata;
 mod render_values;
 pub mod repo_index;
 pub mod show;
+pub mod strvals;
 pub mod time;
 pub mod values;
+pub mod values_merge;
 
 pub use decode::DecodeError;
 pub use ignore::{IgnoreError, IgnoreRules, HELMIGNORE};
@@ -26,3 +29,6 @@ pub use lock::Lock;
 pub use metadata::{Dependency, Maintainer, Metadata, Strictness, ValidationError};
 pub use show::{show, ShowPart};
 pub use time::Timestamp;
+pub use values_merge::{
+    compute_values, merge_values, render_user_values, values_yaml, ValueOptions, ValuesError, ValuesFile,
+};

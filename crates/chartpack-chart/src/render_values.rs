@@ -26,27 +26,57 @@ fn remove(map: &mut Map, key: &str) -> Option<Json> {
     Some(map.remove(index).1)
 }
 
-/// A chart as helm sees it while rendering: its (possibly aliased) name, its values, and its
-/// enabled subcharts.
+/// A chart as helm sees it while rendering: its (possibly aliased) name, its values, its
+/// enabled subcharts and the `Chart.yaml` dependencies still enabled.
 #[derive(Debug, Clone)]
 struct Node<'c> {
     chart: &'c Chart,
     name: String,
     values: Map,
     deps: Vec<Node<'c>>,
+    /// `Chart.yaml` dependencies helm keeps in `Metadata.Dependencies` (disabled ones are
+    /// dropped by `processDependencyEnabled`), with their names after aliasing.
+    reqs: Vec<&'c crate::metadata::Dependency>,
 }
 
 impl<'c> Node<'c> {
     fn new(chart: &'c Chart) -> Result<Node<'c>, String> {
         let values = match &chart.values {
             Some(file) => match load_values(&file.data)? {
-                Json::Object(map) => map,
+                Json::Object(map) => as_go_numbers(map),
                 _ => Map::new(),
             },
             None => Map::new(),
         };
         let deps = chart.dependencies.iter().map(Node::new).collect::<Result<_, _>>()?;
-        Ok(Node { chart, name: chart.name().to_owned(), values, deps })
+        let reqs = chart.metadata.dependencies.iter().flatten().collect();
+        Ok(Node { chart, name: chart.name().to_owned(), values, deps, reqs })
+    }
+}
+
+/// Numbers as helm holds values read from YAML (sigs.k8s.io/yaml into `interface{}`): every
+/// number is a `float64`, so integers beyond 2^53 lose precision exactly as in helm.
+fn as_go_numbers(map: Map) -> Map {
+    fn number(value: Json) -> Json {
+        match value {
+            Json::Number(n) => match n.as_f64().and_then(chartpack_encoding::json::Number::from_f64) {
+                Some(f) => Json::Number(f),
+                None => Json::Number(n),
+            },
+            Json::Array(items) => Json::Array(items.into_iter().map(number).collect()),
+            Json::Object(map) => Json::Object(as_go_numbers(map)),
+            other => other,
+        }
+    }
+    map.into_iter().map(|(k, v)| (k, number(v))).collect()
+}
+
+/// The dependency's name after aliasing (helm renames `req.Name` to the alias).
+fn req_name(r: &crate::metadata::Dependency) -> &str {
+    if r.alias.is_empty() {
+        &r.name
+    } else {
+        &r.alias
     }
 }
 
@@ -57,14 +87,14 @@ fn process_import_values(node: &mut Node<'_>) -> Result<(), String> {
     for dep in &mut node.deps {
         process_import_values(dep)?;
     }
-    if node.chart.metadata.dependencies.is_empty() {
+    if node.reqs.is_empty() {
         return Ok(());
     }
     let mut cvals = Map::new();
     coalesce(node, &mut cvals, true)?;
     let mut imported = Map::new();
-    for r in node.chart.metadata.dependencies.iter().flatten() {
-        let name = if r.alias.is_empty() { &r.name } else { &r.alias };
+    for r in &node.reqs {
+        let name = req_name(r);
         for entry in &r.import_values {
             match entry {
                 Json::Object(map) => {
@@ -96,6 +126,29 @@ fn go_format_v(value: Option<&Json>) -> String {
         Some(Json::Bool(b)) => b.to_string(),
         Some(Json::Number(n)) => n.as_str().to_owned(),
         Some(other) => String::from_utf8_lossy(&chartpack_encoding::json::to_vec(other)).into_owned(),
+    }
+}
+
+/// Go's `fmt.Sprintf("%t", x)` for a value helm holds: `true`, `%!t(string=x)`,
+/// `%!t(<nil>)`, `[%!t(float64=1)]`, `map[%!t(string=k):%!t(string=v)]`. Numbers print as
+/// `float64` (what values files hold); an `int64` from `--set` would print as `int64` in helm.
+fn go_format_t(value: &Json) -> String {
+    match value {
+        Json::Null => "%!t(<nil>)".to_owned(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => match n.as_f64() {
+            Some(f) => format!("%!t(float64={})", chartpack_encoding::gofmt::format_float(f, 64)),
+            None => format!("%!t(float64={n})"),
+        },
+        Json::String(s) => format!("%!t(string={s})"),
+        Json::Array(items) => format!("[{}]", items.iter().map(go_format_t).collect::<Vec<_>>().join(" ")),
+        Json::Object(members) => {
+            let mut sorted: Vec<&(String, Json)> = members.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            let parts: Vec<String> =
+                sorted.iter().map(|(k, v)| format!("%!t(string={k}):{}", go_format_t(v))).collect();
+            format!("map[{}]", parts.join(" "))
+        }
     }
 }
 
@@ -163,7 +216,9 @@ fn process_enabled(node: &mut Node<'_>, values: &Map, path: &str) -> Result<(), 
     coalesce(node, &mut cvals, false)?;
     apply_tags(&reqs, &mut states, &cvals);
     apply_conditions(&reqs, &mut states, &cvals, path);
-    node.deps.retain(|d| !states.iter().any(|(name, enabled)| !enabled && *name == d.name));
+    let disabled = |name: &str| states.iter().any(|(n, enabled)| !enabled && n == name);
+    node.deps.retain(|d| !disabled(&d.name));
+    node.reqs.retain(|r| !disabled(req_name(r)));
     for dep in &mut node.deps {
         let subpath = format!("{path}{}.", dep.name);
         process_enabled(dep, &cvals, &subpath)?;
@@ -223,9 +278,9 @@ fn coalesce(node: &Node<'_>, dest: &mut Map, merge: bool) -> Result<(), String> 
             None => Map::new(),
             Some(Json::Object(map)) => map,
             Some(other) => {
-                let text = String::from_utf8_lossy(&chartpack_encoding::json::to_vec(&other)).into_owned();
+                let text = go_format_t(&other);
                 set(dest, &sub.name, other);
-                return Err(format!("type mismatch on {}: %!t({})", sub.name, text));
+                return Err(format!("type mismatch on {}: {text}", sub.name));
             }
         };
         coalesce_globals(&mut sub_values, dest);
@@ -350,6 +405,39 @@ pub(crate) fn render_values_problem(chart: &Chart) -> Option<String> {
     validate(&root, &render, &mut out);
     (!out.is_empty())
         .then(|| format!("values don't meet the specifications of the schema(s) in the following chart(s):\n{out}"))
+}
+
+/// Why [`render_values`] failed, in helm's words (the caller adds no prefix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RenderFailure {
+    /// A chart's own `values.yaml` does not load.
+    ChartValues(String),
+    /// `ProcessDependencies` failed (`chart dependencies processing failed: …`).
+    Dependencies(String),
+    /// `CoalesceValues` failed (`type mismatch on …`).
+    Coalesce(String),
+    /// `ValidateAgainstSchema` failed: the per-chart report.
+    Schema(String),
+}
+
+/// `.Values` as `helm install`/`helm template` render with them for the user values `user`
+/// (the result of helm's `MergeValues`): `ProcessDependencies` (conditions, tags, aliases,
+/// import-values) then `ToRenderValuesWithSchemaValidation` (`CoalesceValues`, globals, and
+/// the schema check unless `skip_schema`). Mirrors helm pkg/action/install.go `RunWithContext`.
+pub(crate) fn render_values(chart: &Chart, user: Map, skip_schema: bool) -> Result<Json, RenderFailure> {
+    let mut root = Node::new(chart).map_err(RenderFailure::ChartValues)?;
+    process_enabled(&mut root, &user, "").map_err(RenderFailure::Dependencies)?;
+    process_import_values(&mut root).map_err(RenderFailure::Dependencies)?;
+    let mut values = user;
+    coalesce(&root, &mut values, false).map_err(RenderFailure::Coalesce)?;
+    if !skip_schema {
+        let mut report = String::new();
+        validate(&root, &values, &mut report);
+        if !report.is_empty() {
+            return Err(RenderFailure::Schema(report));
+        }
+    }
+    Ok(Json::Object(values))
 }
 
 #[cfg(test)]

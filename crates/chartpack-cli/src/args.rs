@@ -61,6 +61,11 @@ impl Args {
         self.values.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
     }
 
+    /// Every value given for any of `names` (an option and its short form), in order.
+    pub(crate) fn values_any(&self, names: &[&str]) -> Vec<String> {
+        self.values.iter().filter(|(n, _)| names.contains(&n.as_str())).map(|(_, v)| v.clone()).collect()
+    }
+
     /// Whether a switch was given.
     pub(crate) fn flag(&self, name: &str) -> bool {
         self.flags.iter().any(|f| f == name)

@@ -9,6 +9,7 @@ mod registry_cmd;
 mod repo_cmd;
 mod serve_cmd;
 mod untar;
+mod values_cmd;
 use chartpack_cli::walk;
 
 use std::io::Write;
@@ -27,6 +28,8 @@ Usage:
   chartpack lint PATH... [--strict] [--quiet]
   chartpack verify CHART.tgz...
   chartpack show chart|values|readme|crds|all CHART_DIR|CHART.tgz|oci://HOST/REPO/CHART [--version V]
+  chartpack values CHART_DIR|CHART.tgz [-f FILE]... [--set K=V]... [--set-string K=V]... [--set-json K=JSON]...
+                   [--set-literal K=V]... [--set-file K=PATH]... [--skip-schema-validation]
   chartpack registry login HOST [-u USER] [-p PASS | --password-stdin]
   chartpack registry logout HOST
   chartpack push CHART.tgz oci://HOST/REPO
@@ -56,9 +59,16 @@ file (--config, or CHARTPACK_PROXY_CONFIG), then CHARTPACK_PROXY_* variables, th
 Defaults: listen on 127.0.0.1:8080, relay the local registry at localhost:5000.
 `push` writes the created annotation from SOURCE_DATE_EPOCH, else the archive's
 modification time (UTC).
+`values` prints the .Values that `helm template`/`helm install` would render the chart with
+(the -f files, then --set-json, --set, --set-string, --set-file, --set-literal, coalesced
+with the chart's and its subcharts' values), as `toYaml` writes them.
 `repo index` writes DIR/index.yaml for the archives DIR/*.tgz and DIR/*/*.tgz, as helm;
 `created` and `generated` are SOURCE_DATE_EPOCH when set, else now, in UTC.
 ";
+
+/// The usage line of `chartpack values`.
+const VALUES_USAGE: &str = "chartpack values CHART_DIR|CHART.tgz [-f FILE]... [--set K=V]... [--set-string K=V]... \
+[--set-json K=JSON]... [--set-literal K=V]... [--set-file K=PATH]... [--skip-schema-validation]";
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -72,6 +82,7 @@ fn main() -> ExitCode {
         Some("lint") => cmd_lint(&argv[1..]),
         Some("verify") => cmd_verify(&argv[1..]),
         Some("show") | Some("inspect") => cmd_show(&argv[1..]),
+        Some("values") => values_cmd::cmd_values(&argv[1..]),
         Some("registry") => match argv.get(1).map(String::as_str) {
             Some("login") => registry_cmd::cmd_login(&argv[2..]),
             Some("logout") => registry_cmd::cmd_logout(&argv[2..]),
