@@ -86,6 +86,40 @@ export interface Diagnostic {
 /** helm lint's findings. Async: the first call loads the lint module. */
 export function lint(input: ChartFileInput[] | Uint8Array): Promise<Diagnostic[]>;
 
+/** A `-f/--values` source for computeValues. */
+export interface ValuesSource {
+  /** The name shown in errors (a file name). */
+  name?: string;
+  text?: string;
+  bytes?: Uint8Array;
+}
+
+/** helm's values flags, in command-line order within each kind. */
+export interface ValuesOptions {
+  /** `-f/--values`, in order: later ones win. */
+  values?: ValuesSource[];
+  /** `--set`. */
+  set?: string[];
+  /** `--set-string`. */
+  setString?: string[];
+  /** `--set-json`. */
+  setJson?: string[];
+  /** `--set-literal`. */
+  setLiteral?: string[];
+  /** `--set-file` lines; the contents of the files they name go in `setFiles`. */
+  setFile?: string[];
+  /** Contents of the files `setFile` names, by path as written. */
+  setFiles?: Record<string, string | Uint8Array>;
+  /** `--skip-schema-validation`. */
+  skipSchemaValidation?: boolean;
+}
+
+/**
+ * The `.Values` helm renders the chart with (`helm template NAME CHART -f … --set …`), as helm's
+ * `toYaml` writes them. Async: uses the lint module. Errors have codes `values.*`.
+ */
+export function computeValues(input: ChartFileInput[] | Uint8Array, options?: ValuesOptions): Promise<string>;
+
 export type ShowPart = 'chart' | 'values' | 'readme' | 'crds' | 'all';
 
 /** What `helm show <part>` prints. */

@@ -85,8 +85,8 @@ export function buildManifest(archive, options) {
   return main.buildManifest(archive, options);
 }
 
-/** helm lint's findings. Loads the lint module (with the values.schema.json validator) on first use. */
-export async function lint(input) {
+/** The lint module (lint, values, the values.schema.json validator), loaded once on first use. */
+function lintModule() {
   if (!lintReady) {
     lintReady = (async () => {
       const lintModule = await import('./dist/chartpack_lint.js');
@@ -98,7 +98,20 @@ export async function lint(input) {
       lintReady = null;
     });
   }
-  return (await lintReady).lint(input);
+  return lintReady;
+}
+
+/** helm lint's findings. Loads the lint module (with the values.schema.json validator) on first use. */
+export async function lint(input) {
+  return (await lintModule()).lint(input);
+}
+
+/**
+ * The `.Values` helm renders a chart with for `helm template … -f … --set …`, as `toYaml`
+ * writes them. Uses the lint module (loaded on first use).
+ */
+export async function computeValues(input, options = {}) {
+  return (await lintModule()).computeValues(input, options);
 }
 
 /** The dependencies module (`helm dependency update|build`), loaded once on first use. */

@@ -16,7 +16,9 @@ cd "$(dirname "$0")/.."
 # 40 KB to every page). The target of 250 KB for core + registry is not met on stable
 # Rust: see pkg/README.md "Size". A budget leaves ~5% for growth; raise it only with a reason.
 BUDGET_MAIN=287000
-BUDGET_LINT=271000
+# The lint module also computes values (helm's strvals and -f merging, +34 KB gzip measured
+# 2026-11-26): it is loaded only by lint() and computeValues().
+BUDGET_LINT=312000
 BUDGET_DEPS=306000
 
 want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')

@@ -302,6 +302,63 @@ test('lint equals the native `chartpack lint` (= helm lint without template rend
   assert.deepEqual(failures, []);
 });
 
+test('computeValues equals the native `chartpack values` (-f files, every --set flavour, subcharts) on fixtures and corpus charts', { skip: !nativeBin && 'no native chartpack' }, async () => {
+  const parent = writeChart('values-parent', {
+    'Chart.yaml': 'apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n- name: sub\n  version: 0.1.0\n  condition: sub.enabled\n',
+    'values.yaml': 'replicas: 1\nimage: {repo: nginx, tag: "1.0"}\nlist: [a, b]\nglobal: {region: eu}\nsub: {enabled: true, port: 80}\n',
+    'charts/sub/Chart.yaml': 'apiVersion: v2\nname: sub\nversion: 0.1.0\n',
+    'charts/sub/values.yaml': 'port: 8080\nname: sub\n',
+  });
+  const extra = join(work, 'values-extra.yaml');
+  writeFileSync(extra, 'replicas: 3\nimage: {tag: null}\nlist: [c]\n');
+  const note = join(work, 'note.txt');
+  writeFileSync(note, 'from a file\n');
+  const flags = [
+    ['-f', extra],
+    ['--set', 'a.b=1,c=true,d=null,e[1]=x,f=010'],
+    ['--set-string', 'g=2'],
+    ['--set-json', 'h={"k":[1,2]}'],
+    ['--set-literal', 'i=a,b=c'],
+    ['--set-file', `note=${note}`],
+    ['--set', 'sub.port=9090,global.region=us'],
+  ];
+  const options = {
+    values: [{ name: extra, text: readFileSync(extra, 'utf8') }],
+    set: ['a.b=1,c=true,d=null,e[1]=x,f=010', 'sub.port=9090,global.region=us'],
+    setString: ['g=2'],
+    setJson: ['h={"k":[1,2]}'],
+    setLiteral: ['i=a,b=c'],
+    setFile: [`note=${note}`],
+    setFiles: { [note]: readFileSync(note, 'utf8') },
+  };
+  const cases = [[parent, flags.flat(), options], [parent, [], {}]];
+  if (corpus) {
+    for (const id of readdirSync(join(corpus, 'charts')).sort().slice(0, 25)) cases.push([join(corpus, 'charts', id), [], {}]);
+  }
+  const failures = [];
+  let compared = 0;
+  for (const [dir, args, opts] of cases) {
+    const theirs = native(['values', dir, ...args]);
+    let ours;
+    try {
+      ours = await cp.computeValues(readChartFiles(dir), opts);
+    } catch (e) {
+      if (theirs.status === 0) failures.push(`${dir}: computeValues threw ${e.code}: ${e.message}`);
+      else if (!isCode(e.code) || !theirs.stderr.includes(e.message.split('\n')[0])) failures.push(`${dir}: threw ${e.code}: ${e.message}; the CLI: ${theirs.stderr}`);
+      continue;
+    }
+    if (theirs.status !== 0) failures.push(`${dir}: the CLI failed: ${theirs.stderr}; wasm:\n${ours}`);
+    else if (ours !== theirs.stdout.toString()) failures.push(`${dir}:\n--- cli\n${theirs.stdout}--- wasm\n${ours}`);
+    compared++;
+  }
+  console.log(`# values compared on ${compared} charts`);
+  assert.ok(compared >= 2);
+  assert.deepEqual(failures, []);
+  const bad = await cp.computeValues(readChartFiles(parent), { set: ['a.b'] }).catch((e) => e);
+  assert.equal(bad.name, 'ChartpackError');
+  assert.equal(bad.code, 'values.set');
+});
+
 test('show("chart") and the other parts equal the native `chartpack show` output', { skip: !nativeBin && 'no native chartpack' }, () => {
   const dirs = [fixtureDir];
   if (corpus) {

@@ -36,6 +36,6 @@ pub use api::{build_manifest, inspect, package_chart, show_js, verify_archive_js
 #[cfg(feature = "dependencies")]
 pub use dependencies::{build_dependencies, update_dependencies};
 #[cfg(feature = "lint")]
-pub use lint::lint;
+pub use lint::{compute_values, lint};
 #[cfg(feature = "registry")]
 pub use registry::Registry;
