@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what chartpack's build and tests need, idempotently (checks versions, not mere
-# presence). Cold: ~1-2 min plus the first build (plus the apt packages on a new machine);
+# presence). Cold: ~7 min (cargo install of trunk ~5 min, wasm-bindgen-cli ~1.5 min) plus the first
+# build (plus the apt packages on a new machine);
 # warm: ~1 s. Only package registries are used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +85,15 @@ BINDGEN_WANT=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^versio
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $BINDGEN_WANT" ]; then
   step "cargo install wasm-bindgen-cli $BINDGEN_WANT"
   cargo install wasm-bindgen-cli --version "$BINDGEN_WANT" --locked
+fi
+
+# 6b. Trunk, which builds the web app (web/) from Trunk.toml, offline, with the wasm-bindgen above
+#     and binaryen's wasm-opt below (never a download). 0.21.14: the newest that builds on rustc
+#     1.95 (shared/reference/toolchain.md §3). Cold ~5 min (cargo install), warm a version check.
+TRUNK_WANT="0.21.14"
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_WANT" ]; then
+  step "cargo install trunk $TRUNK_WANT"
+  cargo install trunk --version "$TRUNK_WANT" --locked
 fi
 
 # 7. The root package.json's tooling (binaryen 132's wasm-opt, playwright-core, vite), exactly as

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: sets up what is needed (scripts/setup.sh), then runs every test:
 # formatting and lints, unit tests of every crate, the wasm32 build of the pure crates, the
-# npm package's wasm (scripts/build-pkg.sh, with its size budgets), end-to-end tests against
-# the real helm binary on the shared corpus, and a brief fuzz run.
+# npm package's wasm (scripts/build-pkg.sh, with its size budgets), the web app (scripts/build-web.sh,
+# trunk -> dist/, tested in Chromium by tests/tests/web_app.rs), end-to-end tests against the real
+# helm binary on the shared corpus, and a brief fuzz run.
 # CHARTPACK_CORPUS points at the corpus (default ../shared/corpus); FUZZ_SECONDS sets the
 # fuzz time per target (default 20).
 set -euo pipefail
@@ -27,6 +28,9 @@ cargo clippy --locked -q --target wasm32-unknown-unknown -p chartpack-wasm -- -D
 
 step "npm package wasm (pkg/dist)"
 CHARTPACK_SETUP_DONE=1 bash scripts/build-pkg.sh
+
+step "web app (dist/, trunk)"
+CHARTPACK_SETUP_DONE=1 bash scripts/build-web.sh
 
 step "unit and end-to-end tests (helm: $HELM, corpus: $CHARTPACK_CORPUS)"
 cargo build --locked -q -p chartpack-cli

@@ -1,0 +1,699 @@
+// The chartpack web app's UI: plain JS, no framework, nothing fetched at run time but the app's own
+// files and the registry (through the proxy). Every chart and registry rule lives in the wasm module
+// Trunk builds from web/ (crates/chartpack-wasm), whose exports Trunk's loader puts on
+// window.wasmBindings before it fires `TrunkApplicationStarted`.
+
+const $ = (id) => document.getElementById(id);
+
+// ---------------------------------------------------------------------------------------------
+// Status area (polite live region): every failure shows its message and code here.
+
+function setStatus(kind, text, error) {
+  const status = $('status');
+  status.className = `status ${kind}`;
+  status.textContent = '';
+  status.append(text);
+  if (error) {
+    const detail = document.createElement('span');
+    detail.className = 'code-tag';
+    detail.textContent = errorCode(error);
+    if (detail.textContent) status.append(' ', detail);
+  }
+}
+
+function errorMessage(error) {
+  if (error && typeof error === 'object' && 'message' in error) return String(error.message);
+  return String(error);
+}
+
+function errorCode(error) {
+  if (!error || typeof error !== 'object') return '';
+  const parts = [];
+  if (error.code) parts.push(`code: ${error.code}`);
+  if (error.file) parts.push(`file: ${error.file}`);
+  if (error.field) parts.push(`field: ${error.field}`);
+  return parts.join(', ');
+}
+
+function fail(what, error) {
+  console.error(what, error);
+  setStatus('error', `${what}: ${errorMessage(error)}`, error);
+}
+
+window.addEventListener('error', (e) => fail('Unexpected error', e.error ?? e.message));
+window.addEventListener('unhandledrejection', (e) => fail('Unexpected error', e.reason));
+
+// ---------------------------------------------------------------------------------------------
+// The wasm module.
+
+let cp = null; // window.wasmBindings once started
+
+function bindings() {
+  if (window.wasmBindings) return Promise.resolve(window.wasmBindings);
+  return new Promise((resolve, reject) => {
+    addEventListener('TrunkApplicationStarted', () => resolve(window.wasmBindings), { once: true });
+    setTimeout(() => reject(new Error('the WebAssembly module did not load within 30 s (see the browser console)')), 30000);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers.
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function hex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small, safe Markdown renderer: everything is escaped; headings, lists, fenced and indented
+// code, inline code, emphasis, and links to http(s) URLs only. Images become links.
+
+function escapeHtml(s) {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+function inline(text) {
+  // Split off code spans first; the rest is escaped, then links and emphasis are marked up.
+  return text
+    .split(/(`+[^`]*?`+)/)
+    .map((part, i) => {
+      if (i % 2 === 1) return `<code>${escapeHtml(part.replace(/^`+|`+$/g, ''))}</code>`;
+      // Escaped, then character references (&reg;, &#169;) put back: they can only name characters.
+      let s = escapeHtml(part).replace(/&amp;(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});/gi, '&$1;');
+      s = s.replace(/!?\[([^\]]*)\]\(([^)\s]+)(?:\s+&quot;[^)]*&quot;)?\)/g, (m, label, url) => {
+        const raw = url.replace(/&amp;/g, '&');
+        if (!/^https?:\/\//i.test(raw)) return label;
+        return `<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${label || url}</a>`;
+      });
+      s = s.replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '<strong>$2</strong>');
+      s = s.replace(/(^|[^\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)/g, '$1<em>$2</em>');
+      s = s.replace(/(^|[^\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])/g, '$1<em>$2</em>');
+      return s;
+    })
+    .join('');
+}
+
+export function renderMarkdown(source) {
+  const lines = source.replace(/\r\n?/g, '\n').replace(/<!--[\s\S]*?-->/g, '').split('\n');
+  const out = [];
+  let para = [];
+  let list = null; // { tag, items }
+  const flushPara = () => {
+    if (para.length) out.push(`<p>${inline(para.join(' '))}</p>`);
+    para = [];
+  };
+  const flushList = () => {
+    if (list) out.push(`<${list.tag}>${list.items.map((i) => `<li>${inline(i)}</li>`).join('')}</${list.tag}>`);
+    list = null;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const fence = line.match(/^\s*(```+|~~~+)\s*([\w+-]*)/);
+    if (fence) {
+      flushPara();
+      flushList();
+      const code = [];
+      for (i++; i < lines.length && !lines[i].trimStart().startsWith(fence[1]); i++) code.push(lines[i]);
+      out.push(`<pre class="code"><code>${escapeHtml(code.join('\n'))}</code></pre>`);
+      continue;
+    }
+    const heading = line.match(/^(#{1,6})\s+(.*?)\s*#*\s*$/);
+    if (heading) {
+      flushPara();
+      flushList();
+      const level = Math.min(heading[1].length + 2, 6); // the page's own h1-h3 come first
+      out.push(`<h${level}>${inline(heading[2])}</h${level}>`);
+      continue;
+    }
+    const item = line.match(/^\s{0,3}([-*+]|\d{1,9}[.)])\s+(.*)$/);
+    if (item) {
+      flushPara();
+      const tag = /\d/.test(item[1]) ? 'ol' : 'ul';
+      if (list && list.tag !== tag) flushList();
+      list ??= { tag, items: [] };
+      list.items.push(item[2]);
+      continue;
+    }
+    if (/^\s*$/.test(line)) {
+      flushPara();
+      flushList();
+      continue;
+    }
+    if (list && /^\s+\S/.test(line)) {
+      list.items[list.items.length - 1] += ' ' + line.trim();
+      continue;
+    }
+    if (/^( {4}|\t)/.test(line) && !para.length) {
+      flushList();
+      const code = [];
+      for (; i < lines.length && (/^( {4}|\t)/.test(lines[i]) || /^\s*$/.test(lines[i])); i++) code.push(lines[i].replace(/^( {4}|\t)/, ''));
+      i--;
+      out.push(`<pre class="code"><code>${escapeHtml(code.join('\n').trimEnd())}</code></pre>`);
+      continue;
+    }
+    if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) {
+      flushPara();
+      flushList();
+      out.push('<hr>');
+      continue;
+    }
+    flushList();
+    para.push(line.trim().replace(/^>\s?/, ''));
+  }
+  flushPara();
+  flushList();
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading what the user gives: a folder (input or drop) or a .tgz.
+
+async function filesFromFileList(list) {
+  return Promise.all(
+    Array.from(list, async (file) => ({
+      path: file.webkitRelativePath || file.name,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      lastModified: file.lastModified,
+    })),
+  );
+}
+
+function readAllEntries(reader) {
+  return new Promise((resolve, reject) => {
+    const all = [];
+    const next = () =>
+      reader.readEntries((batch) => {
+        if (!batch.length) resolve(all);
+        else {
+          all.push(...batch);
+          next();
+        }
+      }, reject);
+    next();
+  });
+}
+
+async function filesFromEntry(root) {
+  const out = [];
+  async function walk(entry) {
+    if (entry.isDirectory) {
+      for (const child of await readAllEntries(entry.createReader())) await walk(child);
+    } else {
+      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+      out.push({ path: entry.fullPath.replace(/^\/+/, ''), bytes: new Uint8Array(await file.arrayBuffer()), lastModified: file.lastModified });
+    }
+  }
+  await walk(root);
+  return out;
+}
+
+const isArchiveName = (name) => /\.(tgz|tar\.gz)$/i.test(name);
+
+// ---------------------------------------------------------------------------------------------
+// The current chart and what was made from it.
+
+let current = null; // { kind: 'dir', files, label } | { kind: 'tgz', bytes, fileName, label }
+let packaged = null; // { fileName, archive, digest, name, version }
+
+async function openFolder(files, label) {
+  if (!files.length) throw Object.assign(new Error('the folder is empty'), { code: 'invalid_input' });
+  current = { kind: 'dir', files, label };
+  await preview();
+}
+
+async function openArchive(bytes, fileName, label) {
+  current = { kind: 'tgz', bytes, fileName, label: label ?? fileName };
+  await preview();
+}
+
+function clearChart() {
+  $('chart').hidden = true;
+  $('packaged').hidden = true;
+  packaged = null;
+  $('push').disabled = true;
+}
+
+async function preview() {
+  clearChart();
+  const input = current.kind === 'dir' ? current.files : current.bytes;
+  setStatus('info', `Reading ${current.label}…`);
+  await new Promise((r) => setTimeout(r, 0)); // let the status paint before the sync work
+
+  const verify = $('verify');
+  verify.hidden = true;
+  verify.textContent = '';
+  if (current.kind === 'tgz') {
+    verify.hidden = false;
+    try {
+      const v = cp.verifyArchive(current.bytes, current.fileName);
+      verify.className = 'verify ok';
+      verify.append(
+        el('strong', {}, 'Verified: '),
+        `${v.name} ${v.version}, ${v.files} files, ${formatBytes(v.size)}, `,
+        el('code', {}, v.digest),
+      );
+    } catch (error) {
+      verify.className = 'verify error';
+      verify.append(el('strong', {}, 'Verification failed: '), errorMessage(error), ' ', el('span', { class: 'code-tag' }, errorCode(error)));
+      setStatus('error', `${current.label} is not a chart archive chartpack accepts: ${errorMessage(error)}`, error);
+      $('chart').hidden = false;
+      $('chart-title').textContent = current.label;
+      for (const id of ['metadata', 'files', 'values', 'readme']) $(id).textContent = '';
+      $('lint').tBodies[0].textContent = '';
+      $('lint-summary').textContent = '';
+      $('package-panel').hidden = true;
+      return;
+    }
+  }
+
+  let info;
+  try {
+    info = cp.inspect(input);
+  } catch (error) {
+    fail(`${current.label} is not a chart`, error);
+    return;
+  }
+  const meta = info.metadata ?? {};
+  $('chart-title').textContent = `${meta.name ?? '?'} ${meta.version ?? ''}`;
+  renderMetadata(meta);
+  renderFiles(info.files ?? [], info.ignored ?? []);
+  $('values').textContent = info.values || '# no values.yaml';
+  $('readme').innerHTML = info.readme ? renderMarkdown(info.readme) : '<p class="muted">No README.</p>';
+  $('package-panel').hidden = false;
+  $('package').textContent = current.kind === 'dir' ? 'Package and download' : 'Download and show the OCI manifest';
+  $('reproducible').disabled = current.kind !== 'dir';
+  $('chart').hidden = false;
+  $('tags-chart').value ||= meta.name ?? '';
+
+  let findings = [];
+  let lintError = null;
+  try {
+    findings = await cp.lint(input);
+  } catch (error) {
+    lintError = error;
+  }
+  renderLint(findings, lintError);
+  const errors = findings.filter((f) => f.severity === 'ERROR').length;
+  setStatus(
+    lintError || errors ? 'warn' : 'ok',
+    `Opened ${meta.name} ${meta.version}` +
+      (lintError ? `; lint failed: ${errorMessage(lintError)}` : `: ${findings.length} lint finding(s), ${errors} error(s)`),
+    lintError,
+  );
+}
+
+function renderMetadata(meta) {
+  const dl = $('metadata');
+  dl.textContent = '';
+  const show = ['name', 'version', 'appVersion', 'apiVersion', 'type', 'description', 'kubeVersion', 'home', 'keywords', 'maintainers', 'sources', 'dependencies', 'deprecated'];
+  for (const key of show) {
+    const v = meta[key];
+    if (v === undefined || v === null || v === '') continue;
+    let text;
+    if (Array.isArray(v)) {
+      text = v.map((x) => (typeof x === 'object' ? x.name + (x.version ? ` ${x.version}` : '') + (x.repository ? ` (${x.repository})` : '') + (x.email ? ` <${x.email}>` : '') : String(x))).join(', ');
+    } else text = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    dl.append(el('dt', {}, key), el('dd', { 'data-key': key }, text));
+  }
+}
+
+function renderLint(findings, error) {
+  const body = $('lint').tBodies[0];
+  body.textContent = '';
+  if (error) {
+    body.append(el('tr', { class: 'sev-ERROR' }, el('td', {}, 'ERROR'), el('td', {}, error.file ?? ''), el('td', {}, `${errorMessage(error)} (${errorCode(error)})`)));
+  }
+  for (const f of findings) {
+    body.append(el('tr', { class: `sev-${f.severity}` }, el('td', {}, f.severity), el('td', {}, f.path), el('td', { class: 'message' }, f.message)));
+  }
+  if (!findings.length && !error) body.append(el('tr', {}, el('td', { colspan: '3', class: 'muted' }, 'No findings.')));
+  const count = (s) => findings.filter((f) => f.severity === s).length;
+  $('lint-summary').textContent = error ? '(failed)' : `(${count('ERROR')} errors, ${count('WARNING')} warnings, ${count('INFO')} info)`;
+}
+
+function renderFiles(files, ignored) {
+  const root = { dirs: new Map(), files: [] };
+  const add = (path, entry) => {
+    const parts = path.split('/');
+    let node = root;
+    for (const dir of parts.slice(0, -1)) {
+      if (!node.dirs.has(dir)) node.dirs.set(dir, { dirs: new Map(), files: [] });
+      node = node.dirs.get(dir);
+    }
+    node.files.push({ name: parts[parts.length - 1], ...entry });
+  };
+  for (const f of files) add(f.path, { size: f.size });
+  for (const p of ignored) add(p.replace(/\/$/, ''), { ignored: true });
+  const render = (node) => {
+    const ul = el('ul');
+    for (const [name, child] of [...node.dirs].sort((a, b) => a[0].localeCompare(b[0]))) {
+      ul.append(el('li', { class: 'dir' }, el('span', {}, `${name}/`), render(child)));
+    }
+    for (const f of node.files.sort((a, b) => a.name.localeCompare(b.name))) {
+      ul.append(
+        f.ignored
+          ? el('li', { class: 'ignored' }, el('span', {}, f.name), ' ', el('em', {}, 'excluded by .helmignore'))
+          : el('li', {}, el('span', {}, f.name), ' ', el('span', { class: 'muted' }, formatBytes(f.size ?? 0))),
+      );
+    }
+    return ul;
+  };
+  const list = $('files');
+  list.textContent = '';
+  list.append(...render(root).children);
+  $('files-summary').textContent = `(${files.length} in the chart, ${ignored.length} excluded by .helmignore)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packaging.
+
+function download(bytes, fileName) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/gzip' }));
+  const a = $('download');
+  if (a.dataset.url) URL.revokeObjectURL(a.dataset.url);
+  a.dataset.url = url;
+  a.href = url;
+  a.download = fileName;
+  a.textContent = fileName;
+  a.click();
+}
+
+async function doPackage() {
+  if (!current) return;
+  try {
+    if (current.kind === 'dir') {
+      const options = $('reproducible').checked ? { reproducible: true } : {};
+      packaged = cp.packageChart(current.files, options);
+    } else {
+      const v = cp.verifyArchive(current.bytes, current.fileName);
+      packaged = { fileName: current.fileName, archive: current.bytes, digest: v.digest, name: v.name, version: v.version };
+    }
+    const artifact = cp.buildManifest(packaged.archive, { fileName: packaged.fileName });
+    $('digest').textContent = packaged.digest;
+    $('archive-size').textContent = formatBytes(packaged.archive.length);
+    let manifest = new TextDecoder().decode(artifact.manifest);
+    try {
+      manifest = JSON.stringify(JSON.parse(manifest), null, 2);
+    } catch {
+      /* show the bytes as they are */
+    }
+    $('manifest').textContent = `# ${artifact.manifestDigest} (tag ${artifact.tag})\n${manifest}`;
+    $('packaged').hidden = false;
+    $('push').disabled = false;
+    download(packaged.archive, packaged.fileName);
+    setStatus('ok', `Packaged ${packaged.fileName} (${packaged.digest})`);
+  } catch (error) {
+    fail('Packaging failed', error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry panel. Credentials live in the inputs and in the Registry object only (memory).
+
+let registry = null;
+let registryKey = '';
+
+function registrySettings() {
+  let host = $('reg-host').value.trim().replace(/^oci:\/\//, '').replace(/\/+$/, '');
+  let plainHttp = false;
+  if (/^http:\/\//i.test(host)) {
+    plainHttp = true;
+    host = host.replace(/^http:\/\//i, '');
+  }
+  host = host.replace(/^https:\/\//i, '');
+  const repo = ($('reg-repo').value.trim() || 'charts').replace(/^\/+|\/+$/g, '');
+  const proxy = $('reg-proxy').value.trim().replace(/\/+$/, '');
+  const username = $('reg-user').value;
+  const password = $('reg-pass').value;
+  if (!host) throw Object.assign(new Error('enter a registry host, e.g. registry.example.com:5000'), { code: 'invalid_input', field: 'host' });
+  return { host, repo, proxy, username, password, plainHttp };
+}
+
+function client() {
+  const s = registrySettings();
+  const key = JSON.stringify(s);
+  if (!registry || key !== registryKey) {
+    const options = {};
+    if (s.proxy) options.proxy = s.proxy;
+    else if (s.plainHttp) options.plainHttp = true;
+    if (s.username || s.password) Object.assign(options, { username: s.username, password: s.password });
+    registry = new cp.Registry(s.host, options);
+    registryKey = key;
+  }
+  return { registry, ...s };
+}
+
+function progress(p) {
+  const bar = $('progress');
+  bar.hidden = false;
+  bar.max = p.total || 1;
+  bar.value = p.done;
+}
+
+function hint(error) {
+  switch (error?.code) {
+    case 'denied':
+      return ' The account may not write to this repository.';
+    case 'transport':
+      return ' Is the registry (or the proxy) running and reachable, and does the proxy relay this registry?';
+    case 'not_found':
+      return ' Check the repository and chart name.';
+    default:
+      return '';
+  }
+}
+
+async function busy(button, what, task) {
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    return await task();
+  } catch (error) {
+    console.error(what, error);
+    setStatus('error', `${what} failed: ${errorMessage(error)}.${hint(error)}`, error);
+    return undefined;
+  } finally {
+    button.disabled = button.id === 'push' && !packaged;
+    button.removeAttribute('aria-busy');
+  }
+}
+
+async function doLogin(event) {
+  event.preventDefault();
+  await busy($('login'), 'Login', async () => {
+    const { registry: r, host } = client();
+    setStatus('info', `Logging in to ${host}…`);
+    await r.login({ signal: AbortSignal.timeout(60000) });
+    setStatus('ok', `Logged in to ${host}`);
+  });
+}
+
+async function doPush() {
+  if (!packaged) return;
+  await busy($('push'), 'Push', async () => {
+    const { registry: r, host, repo } = client();
+    const remote = `oci://${host}/${repo}`;
+    setStatus('info', `Pushing ${packaged.fileName} to ${remote}…`);
+    progress({ done: 0, total: packaged.archive.length });
+    const result = await r.push(packaged.archive, remote, { fileName: packaged.fileName, onProgress: progress, signal: AbortSignal.timeout(300000) });
+    progress({ done: 1, total: 1 });
+    setStatus('ok', `Pushed ${result.reference} (${result.digest})`);
+    $('tags-chart').value = packaged.name;
+    await listTags();
+  });
+}
+
+async function listTags() {
+  await busy($('list-tags'), 'Listing versions', async () => {
+    const { registry: r, host, repo } = client();
+    const chart = $('tags-chart').value.trim();
+    if (!chart) throw Object.assign(new Error('enter a chart name'), { code: 'invalid_input', field: 'chart' });
+    const reference = `oci://${host}/${repo}/${chart}`;
+    const tags = await r.tags(reference, { signal: AbortSignal.timeout(60000) });
+    const list = $('tags');
+    list.textContent = '';
+    for (const tag of tags) {
+      list.append(
+        el(
+          'li',
+          {},
+          el('code', {}, tag),
+          ' ',
+          el('button', { type: 'button', 'data-tag': tag, onclick: () => pull(reference, tag) }, `Pull and preview ${tag}`),
+          ' ',
+          el('button', { type: 'button', class: 'secondary', onclick: () => showCommands(reference, chart, tag) }, 'Command lines'),
+        ),
+      );
+    }
+    if (!tags.length) list.append(el('li', { class: 'muted' }, 'No versions.'));
+    setStatus('ok', `${reference}: ${tags.length} version(s)`);
+    if (tags.length) showCommands(reference, chart, tags[0]);
+  });
+}
+
+async function pull(reference, tag) {
+  const button = document.querySelector(`#tags button[data-tag="${CSS.escape(tag)}"]`) ?? $('list-tags');
+  await busy(button, 'Pull', async () => {
+    const { registry: r } = client();
+    setStatus('info', `Pulling ${reference}:${tag}…`);
+    const result = await r.pull(`${reference}:${tag}`, { onProgress: progress, signal: AbortSignal.timeout(300000) });
+    await openArchive(result.archive, result.fileName, `${reference}:${tag}`);
+    $('chart').scrollIntoView({ block: 'start' });
+  });
+}
+
+function showCommands(reference, chart, version) {
+  const { proxy } = registrySettings();
+  const lines = [
+    `helm pull ${reference} --version ${version}`,
+    `helm install ${chart} ${reference} --version ${version}`,
+    `chartpack pull ${reference} --version ${version}` + (proxy ? ` --proxy ${proxy}` : ''),
+  ];
+  const box = $('command-list');
+  box.textContent = '';
+  for (const line of lines) {
+    const code = el('code', {}, line);
+    box.append(
+      el(
+        'div',
+        { class: 'command' },
+        code,
+        ' ',
+        el('button', {
+          type: 'button',
+          class: 'secondary',
+          'aria-label': `Copy: ${line}`,
+          onclick: async () => {
+            try {
+              await navigator.clipboard.writeText(line);
+              setStatus('ok', `Copied: ${line}`);
+            } catch {
+              getSelection().selectAllChildren(code);
+              setStatus('info', 'Selected the command; press Ctrl+C to copy it.');
+            }
+          },
+        }, 'Copy'),
+      ),
+    );
+  }
+  $('commands').hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wiring.
+
+async function guarded(what, task) {
+  try {
+    await task();
+  } catch (error) {
+    fail(what, error);
+  }
+}
+
+function wire() {
+  $('pick-dir').addEventListener('change', (e) =>
+    guarded('Opening the folder failed', async () => {
+      const list = e.target.files;
+      if (!list.length) return;
+      const top = (list[0].webkitRelativePath || '').split('/')[0] || 'folder';
+      await openFolder(await filesFromFileList(list), `folder ${top}`);
+      e.target.value = '';
+    }),
+  );
+  $('pick-tgz').addEventListener('change', (e) =>
+    guarded('Opening the archive failed', async () => {
+      const file = e.target.files[0];
+      if (!file) return;
+      await openArchive(new Uint8Array(await file.arrayBuffer()), file.name);
+      e.target.value = '';
+    }),
+  );
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    const items = Array.from(e.dataTransfer.items ?? []);
+    const entries = items.map((i) => i.webkitGetAsEntry?.()).filter(Boolean);
+    guarded('Opening what was dropped failed', async () => {
+      if (entries.length === 1 && entries[0].isDirectory) {
+        await openFolder(await filesFromEntry(entries[0]), `folder ${entries[0].name}`);
+      } else {
+        const file = e.dataTransfer.files[0];
+        if (!file) throw Object.assign(new Error('drop one chart folder or one .tgz file'), { code: 'invalid_input' });
+        if (!isArchiveName(file.name)) {
+          throw Object.assign(new Error(`${file.name} is not a .tgz; drop a chart folder or a chart archive`), { code: 'invalid_input' });
+        }
+        await openArchive(new Uint8Array(await file.arrayBuffer()), file.name);
+      }
+    });
+  });
+  drop.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      $('pick-dir').click();
+    }
+  });
+  $('package').addEventListener('click', () => guarded('Packaging failed', doPackage));
+  $('registry-form').addEventListener('submit', doLogin);
+  $('push').addEventListener('click', doPush);
+  $('list-tags').addEventListener('click', listTags);
+}
+
+async function defaults() {
+  if (!/^https?:$/.test(location.protocol)) return;
+  $('reg-proxy').value = location.origin; // `chartpack serve` serves the app and relays registries
+  try {
+    const health = await fetch('/healthz', { credentials: 'omit' }).then((r) => (r.ok ? r.json() : null));
+    const first = health?.registries?.[0];
+    if (first && !$('reg-host').value) {
+      const name = typeof first === 'string' ? first : first.host ?? '';
+      $('reg-host').value = name.replace(/^https?:\/\//, '');
+    }
+  } catch {
+    /* not behind chartpack serve: the user types the registry */
+  }
+}
+
+// A reload would lose the chart (it lives in memory only): say so rather than lose it silently.
+addEventListener('beforeunload', (e) => {
+  if (current) {
+    e.preventDefault();
+    e.returnValue = '';
+  }
+});
+
+async function main() {
+  wire();
+  defaults();
+  try {
+    cp = await bindings();
+  } catch (error) {
+    fail('chartpack could not start', error);
+    return;
+  }
+  document.body.dataset.ready = 'true';
+  setStatus('ok', 'Ready. Open a chart folder or a .tgz to begin.');
+}
+
+main();

@@ -1,0 +1,225 @@
+// The web app (dist/, built by scripts/build-web.sh) end to end in headless Chromium, served by
+// `chartpack serve --static-dir dist` in front of a registry with Basic auth (tests/tests/web_app.rs
+// starts both). As a user would: open the app, pick a folder without Chart.yaml (a clear error, the
+// page keeps working), pick the chart folder through <input webkitdirectory>, read the metadata and
+// lint findings, package reproducibly (the download is saved), log in with a wrong then the right
+// password, push (through the proxy, the page's own origin), list the versions, pull the pushed
+// one and preview it (verified). Screenshots of each screen and a key=value results file go to
+// RESULTS_DIR. Exit 1 on any failed step.
+//
+// Environment: APP_URL, REGISTRY_HOST, REG_USER, REG_PASS, CHART_DIR, BAD_DIR, LINT_DIR (a small
+// chart with lint findings), HOSTILE_TGZ (an archive chartpack refuses), DOWN_HOST (host:port
+// where nothing listens), RESULTS_DIR,
+// CHROMIUM (optional).
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (see the head of web/test/app.mjs)`);
+  return value;
+}
+
+const APP_URL = required('APP_URL');
+const HOST = required('REGISTRY_HOST');
+const USER = required('REG_USER');
+const PASS = required('REG_PASS');
+const CHART_DIR = required('CHART_DIR');
+const BAD_DIR = required('BAD_DIR');
+const LINT_DIR = required('LINT_DIR');
+const HOSTILE_TGZ = required('HOSTILE_TGZ');
+const DOWN_HOST = required('DOWN_HOST');
+const RESULTS = required('RESULTS_DIR');
+
+const results = {};
+const log = [];
+const say = (...a) => console.log(...a);
+const timings = {};
+
+async function step(name, fn) {
+  const t = Date.now();
+  try {
+    const r = await fn();
+    timings[name] = Date.now() - t;
+    say(`ok   ${name} (${timings[name]} ms)`);
+    return r;
+  } catch (error) {
+    say(`FAIL ${name}: ${error.stack || error}`);
+    throw error;
+  }
+}
+
+/** Waits until the status area has class `kind` (or one of kinds) and returns its text. */
+async function statusAfter(page, kinds, contains = '') {
+  await page.waitForFunction(
+    ([kinds, contains]) => {
+      const s = document.getElementById('status');
+      return kinds.some((k) => s.classList.contains(k)) && s.textContent.includes(contains) && !s.textContent.endsWith('…');
+    },
+    [kinds, contains],
+    { timeout: 60_000 },
+  );
+  return page.textContent('#status');
+}
+
+async function shot(page, name) {
+  const path = join(RESULTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  results[`screenshot.${name}`] = path;
+}
+
+const { chromium } = await import('playwright-core');
+const executablePath = process.env.CHROMIUM || execSync('command -v chromium', { shell: '/bin/bash' }).toString().trim();
+const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+let ok = false;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`[pageerror] ${e.stack || e}`));
+  page.on('requestfailed', (r) => log.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+
+  await step('load the app', async () => {
+    await page.goto(APP_URL);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    const exports = await page.evaluate(() => Object.keys(window.wasmBindings).sort().join(','));
+    results.exports = exports;
+    for (const name of ['packageChart', 'verifyArchive', 'lint', 'inspect', 'show', 'buildManifest', 'Registry']) {
+      if (!exports.split(',').includes(name)) throw new Error(`window.wasmBindings lacks ${name}: ${exports}`);
+    }
+    results.defaultProxy = await page.inputValue('#reg-proxy');
+    results.defaultHost = await page.inputValue('#reg-host');
+    await shot(page, '01-start');
+  });
+
+  await step('a folder without Chart.yaml', async () => {
+    await page.setInputFiles('#pick-dir', BAD_DIR);
+    results.badFolderStatus = (await statusAfter(page, ['error'])).trim();
+    await shot(page, '02-bad-folder');
+  });
+
+  await step('a chart with lint findings', async () => {
+    await page.setInputFiles('#pick-dir', LINT_DIR);
+    await statusAfter(page, ['ok', 'warn'], 'Opened');
+    const rows = await page.$$eval('#lint tbody tr', (trs) =>
+      trs.filter((tr) => tr.cells.length === 3).map((tr) => [...tr.cells].map((c) => c.textContent)),
+    );
+    results.smallLint = rows.map((r) => `[${r[0]}] ${r[1]}: ${r[2]}`).join('\n');
+    results.smallTitle = (await page.textContent('#chart-title')).trim();
+    await shot(page, '03-lint-findings');
+  });
+
+  await step('open the chart folder', async () => {
+    await page.setInputFiles('#pick-dir', CHART_DIR);
+    await statusAfter(page, ['ok', 'warn'], 'Opened');
+    results.title = (await page.textContent('#chart-title')).trim();
+    results.name = (await page.textContent('#metadata dd[data-key="name"]')).trim();
+    results.version = (await page.textContent('#metadata dd[data-key="version"]')).trim();
+    const rows = await page.$$eval('#lint tbody tr', (trs) =>
+      trs.filter((tr) => tr.cells.length === 3).map((tr) => [...tr.cells].map((c) => c.textContent)),
+    );
+    writeFileSync(join(RESULTS, 'lint.json'), JSON.stringify(rows, null, 2));
+    results.lintFindings = String(rows.length);
+    results.lintFile = join(RESULTS, 'lint.json');
+    results.filesSummary = (await page.textContent('#files-summary')).trim();
+    results.ignoredShown = String(await page.locator('#files li.ignored').count());
+    results.readmeHeadings = String(await page.locator('#readme h3, #readme h4, #readme h5').count());
+    results.readmeScripts = String(await page.locator('#readme script, #readme img, #readme iframe').count());
+    results.valuesChars = String((await page.textContent('#values')).length);
+    await shot(page, '04-chart');
+  });
+
+  await step('package (reproducible) and download', async () => {
+    if (!(await page.isChecked('#reproducible'))) await page.check('#reproducible');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#package')]);
+    const file = join(RESULTS, `downloaded-${download.suggestedFilename()}`);
+    await download.saveAs(file);
+    results.downloadName = download.suggestedFilename();
+    results.downloadFile = file;
+    results.downloadSha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+    results.shownDigest = (await page.textContent('#digest')).trim();
+    const manifest = await page.textContent('#manifest');
+    results.manifestHasChartLayer = String(manifest.includes('application/vnd.cncf.helm.chart.content.v1.tar+gzip'));
+    await page.click('#packaged summary');
+    await shot(page, '05-packaged');
+  });
+
+  await step('log in with a wrong password', async () => {
+    await page.fill('#reg-host', HOST);
+    await page.fill('#reg-repo', 'webapp');
+    await page.fill('#reg-user', USER);
+    await page.fill('#reg-pass', `${PASS}-wrong`);
+    await page.click('#login');
+    results.wrongPasswordStatus = (await statusAfter(page, ['error'])).trim();
+    await shot(page, '06-wrong-password');
+  });
+
+  await step('log in, push, list versions', async () => {
+    await page.fill('#reg-pass', PASS);
+    await page.press('#reg-pass', 'Enter'); // the form submits from the keyboard
+    results.loginStatus = (await statusAfter(page, ['ok'], 'Logged in')).trim();
+    await page.click('#push');
+    results.pushStatus = (await statusAfter(page, ['ok'], 'version(s)')).trim();
+    results.progressValue = String(await page.$eval('#progress', (p) => `${p.value}/${p.max}`));
+    results.tags = (await page.$$eval('#tags code', (c) => c.map((x) => x.textContent))).join(',');
+    results.commands = (await page.$$eval('#command-list code', (c) => c.map((x) => x.textContent))).join('\n');
+    await shot(page, '07-registry');
+  });
+
+  await step('pull and preview', async () => {
+    await page.click(`#tags button[data-tag="${results.version}"]`);
+    await statusAfter(page, ['ok', 'warn'], 'Opened');
+    results.pulledVerify = (await page.textContent('#verify')).trim();
+    results.pulledVerifyOk = String(await page.locator('#verify.ok').count() === 1);
+    results.pulledTitle = (await page.textContent('#chart-title')).trim();
+    await shot(page, '08-pulled');
+  });
+
+  await step('a hostile archive', async () => {
+    await page.setInputFiles('#pick-tgz', HOSTILE_TGZ);
+    results.hostileStatus = (await statusAfter(page, ['error'])).trim();
+    results.hostileVerify = (await page.textContent('#verify.error')).trim();
+    await shot(page, '09-hostile-archive');
+  });
+
+  await step('a registry that is down', async () => {
+    await page.fill('#reg-host', DOWN_HOST);
+    await page.fill('#reg-proxy', ''); // straight to it: nothing listens there
+    await page.fill('#tags-chart', 'redis');
+    await page.click('#list-tags');
+    results.downStatus = (await statusAfter(page, ['error'], 'Listing versions failed')).trim();
+    await shot(page, '10-registry-down');
+    // The page keeps working: the pushed chart is still there through the proxy.
+    await page.fill('#reg-host', HOST);
+    await page.fill('#reg-proxy', new URL(APP_URL).origin);
+    await page.click('#list-tags');
+    results.afterDownStatus = (await statusAfter(page, ['ok'], 'version(s)')).trim();
+  });
+
+  const origin = new URL(APP_URL).origin;
+  results.direct = String(requests.filter((u) => /^https?:/.test(u) && new URL(u).origin !== origin && new URL(u).host !== DOWN_HOST).length);
+  ok = true;
+} catch (error) {
+  results.error = String(error.stack || error);
+} finally {
+  await browser.close();
+  results.ok = String(ok);
+  for (const [k, v] of Object.entries(timings)) results[`ms.${k}`] = String(v);
+  writeFileSync(
+    join(RESULTS, 'web-app.txt'),
+    Object.entries(results)
+      .map(([k, v]) => `${k}=${String(v).replace(/\n/g, '\\n')}`)
+      .join('\n') + '\n',
+  );
+  writeFileSync(join(RESULTS, 'page.log'), log.join('\n') + '\n');
+  if (!ok) {
+    console.error(log.slice(-40).join('\n'));
+    process.exit(1);
+  }
+}
