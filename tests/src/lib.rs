@@ -253,4 +253,29 @@ pub mod bench {
     pub fn ms(d: Duration) -> f64 {
         d.as_secs_f64() * 1e3
     }
+
+    /// helm (private state) in `cwd` with `args`.
+    pub fn helm_cmd(helm: &crate::Helm, cwd: &Path, args: &[&str]) -> std::process::Command {
+        let mut command = helm.command(cwd);
+        command.args(args);
+        command
+    }
+
+    /// The chartpack binary `bin` in `cwd` with `args`, its registry and repository
+    /// configuration private to `cwd`.
+    pub fn chartpack_cmd(bin: &Path, cwd: &Path, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(bin);
+        command
+            .args(args)
+            .current_dir(cwd)
+            .env("HELM_REGISTRY_CONFIG", cwd.join("registry.json"))
+            .env("HELM_REPOSITORY_CONFIG", cwd.join("no-repositories.yaml"));
+        command
+    }
+
+    /// Runs a command and fails loudly: a benchmark of a failing command measures nothing.
+    pub fn run(mut command: std::process::Command) {
+        let out = command.output().expect("spawn");
+        assert!(out.status.success(), "{command:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
 }

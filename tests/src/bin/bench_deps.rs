@@ -9,15 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use chartpack_e2e::bench::{median, ms};
+use chartpack_e2e::bench::{chartpack_cmd, helm_cmd, median, ms, run};
 use chartpack_e2e::{Helm, TempDir};
 use chartpack_testkit::{Registry, RegistryAuth, StaticServer};
-
-/// Runs a command and fails loudly: a benchmark of a failing command measures nothing.
-fn run(mut command: Command) {
-    let out = command.output().expect("spawn");
-    assert!(out.status.success(), "{command:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 /// `helm create NAME`, set its version, `helm package -d OUT`.
 fn make_chart(helm: &Helm, work: &Path, name: &str, version: &str, out: &Path) {
@@ -58,7 +52,7 @@ fn main() {
         for name in ["db", "queue"] {
             make_chart(&helm, work.path(), name, version, &pushed);
             let archive = pushed.join(format!("{name}-{version}.tgz")).to_string_lossy().into_owned();
-            run(ours_cmd(&bin, work.path(), &["push", &archive, &format!("oci://{host}/charts"), "--plain-http"]));
+            run(chartpack_cmd(&bin, work.path(), &["push", &archive, &format!("oci://{host}/charts"), "--plain-http"]));
         }
     }
     let server = StaticServer::start(&repo);
@@ -93,7 +87,7 @@ fn main() {
         run(helm_cmd(&helm, work.path(), &["dependency", "update", &helm_copy.to_string_lossy(), "--plain-http"]));
         let helm_time = t.elapsed();
         let t = Instant::now();
-        run(ours_cmd(&bin, work.path(), &["dependency", "update", &ours_copy.to_string_lossy(), "--plain-http"]));
+        run(chartpack_cmd(&bin, work.path(), &["dependency", "update", &ours_copy.to_string_lossy(), "--plain-http"]));
         let ours_time = t.elapsed();
         if i > 0 {
             helm_times.push(helm_time);
@@ -116,20 +110,4 @@ fn main() {
         "locked (both tools): {}",
         locks.1.lines().filter(|l| l.contains("version:")).collect::<Vec<_>>().join(", ")
     );
-}
-
-fn helm_cmd(helm: &Helm, cwd: &Path, args: &[&str]) -> Command {
-    let mut command = helm.command(cwd);
-    command.args(args);
-    command
-}
-
-fn ours_cmd(bin: &Path, cwd: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(bin);
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env("HELM_REGISTRY_CONFIG", cwd.join("registry.json"))
-        .env("HELM_REPOSITORY_CONFIG", cwd.join("no-repositories.yaml"));
-    command
 }

@@ -8,15 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use chartpack_e2e::bench::{median, ms};
+use chartpack_e2e::bench::{chartpack_cmd, helm_cmd, median, ms, run};
 use chartpack_e2e::{corpus, Helm, TempDir};
 use chartpack_testkit::{FaultPlan, FaultRelay, Registry, RegistryAuth};
-
-/// Runs a command and fails loudly: a benchmark of a failing command measures nothing.
-fn run(mut command: Command) {
-    let out = command.output().expect("spawn");
-    assert!(out.status.success(), "{command:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 fn main() {
     let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(11);
@@ -66,7 +60,7 @@ fn main() {
             run(helm_cmd(&helm, work.path(), &["push", &file, &helm_repo, "--plain-http"]));
             let helm_push = t.elapsed();
             let t = Instant::now();
-            run(ours_cmd(&bin, work.path(), &["push", &file, &ours_repo, "--plain-http"]));
+            run(chartpack_cmd(&bin, work.path(), &["push", &file, &ours_repo, "--plain-http"]));
             let ours_push = t.elapsed();
             let dest = work.path().join(format!("pull{i}"));
             std::fs::create_dir_all(dest.join("h")).expect("mkdir");
@@ -81,7 +75,7 @@ fn main() {
             ));
             let helm_pull = t.elapsed();
             let t = Instant::now();
-            run(ours_cmd(
+            run(chartpack_cmd(
                 &bin,
                 work.path(),
                 &["pull", &format!("{helm_repo}/{chart}"), "--version", version, "--plain-http", "-d", &ours_dest],
@@ -126,13 +120,13 @@ fn main() {
         let helm_push =
             count(helm_cmd(&helm, work.path(), &["push", &file, &format!("oci://{via}/counth"), "--plain-http"]));
         let ours_push =
-            count(ours_cmd(&bin, work.path(), &["push", &file, &format!("oci://{via}/countc"), "--plain-http"]));
+            count(chartpack_cmd(&bin, work.path(), &["push", &file, &format!("oci://{via}/countc"), "--plain-http"]));
         let helm_pull = count(helm_cmd(
             &helm,
             work.path(),
             &["pull", &format!("oci://{via}/countc/{chart}"), "--version", version, "--plain-http", "-d", &dest],
         ));
-        let ours_pull = count(ours_cmd(
+        let ours_pull = count(chartpack_cmd(
             &bin,
             work.path(),
             &["pull", &format!("oci://{via}/counth/{chart}"), "--version", version, "--plain-http", "-d", &dest],
@@ -140,7 +134,7 @@ fn main() {
         let helm_repush =
             count(helm_cmd(&helm, work.path(), &["push", &file, &format!("oci://{via}/counth"), "--plain-http"]));
         let ours_repush =
-            count(ours_cmd(&bin, work.path(), &["push", &file, &format!("oci://{via}/countc"), "--plain-http"]));
+            count(chartpack_cmd(&bin, work.path(), &["push", &file, &format!("oci://{via}/countc"), "--plain-http"]));
         println!("\nHTTP requests ({name}, anonymous registry)");
         println!("{:<24} {:>6} {:>10}", "", "helm", "chartpack");
         println!("{:<24} {:>6} {:>10}", "push (new repository)", helm_push, ours_push);
@@ -165,16 +159,4 @@ fn split_name(file: &str) -> (&str, &str) {
         Some(i) => (&stem[..i], &stem[i + 1..]),
         None => (stem, ""),
     }
-}
-
-fn helm_cmd(helm: &Helm, cwd: &Path, args: &[&str]) -> Command {
-    let mut command = helm.command(cwd);
-    command.args(args);
-    command
-}
-
-fn ours_cmd(bin: &Path, cwd: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(bin);
-    command.args(args).current_dir(cwd).env("HELM_REGISTRY_CONFIG", cwd.join("registry.json"));
-    command
 }
