@@ -244,6 +244,8 @@ async function openArchive(bytes, fileName, label) {
 
 function clearChart() {
   $('chart').hidden = true;
+  $('merged-values').hidden = true;
+  $('values-command').hidden = true;
   $('packaged').hidden = true;
   packaged = null;
   $('push').disabled = true;
@@ -421,6 +423,42 @@ async function doPackage() {
   } catch (error) {
     fail('Packaging failed', error);
   }
+}
+
+/** The values panel's flags: `-f` sources and the --set flavours, as computeValues takes them. */
+async function valuesOptions() {
+  const options = { values: [], set: [], setString: [], setJson: [], setLiteral: [] };
+  const shown = [];
+  for (const file of [...($('values-files').files ?? [])]) {
+    options.values.push({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+    shown.push(`-f ${file.name}`);
+  }
+  const flavours = { string: ['setString', '--set-string'], json: ['setJson', '--set-json'], literal: ['setLiteral', '--set-literal'] };
+  for (const raw of $('set-lines').value.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    const prefixed = /^(string|json|literal):\s*(.*)$/.exec(line);
+    const [key, flag] = prefixed ? flavours[prefixed[1]] : ['set', '--set'];
+    const value = prefixed ? prefixed[2] : line;
+    options[key].push(value);
+    shown.push(`${flag} '${value.replaceAll("'", "'\\''")}'`);
+  }
+  return { options, shown };
+}
+
+async function doComputeValues() {
+  if (!current) return;
+  const input = current.kind === 'dir' ? current.files : current.bytes;
+  const { options, shown } = await valuesOptions();
+  const out = $('merged-values');
+  out.hidden = true;
+  const yaml = await cp.computeValues(input, options);
+  out.textContent = yaml;
+  out.hidden = false;
+  const command = $('values-command');
+  command.querySelector('code').textContent = `chartpack values CHART ${shown.join(' ')}`.trim();
+  command.hidden = false;
+  setStatus('ok', `Computed the values helm would render ${current.label} with`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -655,6 +693,7 @@ function wire() {
     }
   });
   $('package').addEventListener('click', () => guarded('Packaging failed', doPackage));
+  $('compute-values').addEventListener('click', () => guarded('Computing the values failed', doComputeValues));
   $('registry-form').addEventListener('submit', doLogin);
   $('push').addEventListener('click', doPush);
   $('list-tags').addEventListener('click', listTags);

@@ -126,6 +126,20 @@ fn the_web_app_opens_lints_packages_pushes_lists_and_pulls_a_chart_in_chromium_t
     assert!(bad_status.contains("Chart.yaml") && bad_status.contains("chart.missing_chart_yaml"), "{bad_status}");
 
     assert_eq!(get(&values, "smallTitle"), "small 0.1.0");
+    // The values panel computes what `chartpack values` (judged against helm in values.rs) prints.
+    let cli_values = run_chartpack(
+        work.path(),
+        &["values", path_str(&small), "--set", "b.c=3", "--set-string", "d=010", "--set", "a=null"],
+    );
+    assert!(cli_values.status.success(), "chartpack values: {}", String::from_utf8_lossy(&cli_values.stderr));
+    let app_values = std::fs::read_to_string(get(&values, "valuesFile")).expect("values.yaml from the app");
+    assert_eq!(app_values, String::from_utf8_lossy(&cli_values.stdout), "the app's computed values");
+    assert_eq!(
+        get(&values, "valuesCommand"),
+        "chartpack values CHART --set 'b.c=3' --set-string 'd=010' --set 'a=null'"
+    );
+    let bad_set = get(&values, "badSetStatus");
+    assert!(bad_set.contains("values.set"), "a bad --set line shows its code: {bad_set}");
     assert_eq!(
         get(&values, "smallLint").split("\\n").collect::<Vec<_>>(),
         small_cli,

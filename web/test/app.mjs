@@ -115,6 +115,20 @@ try {
     await shot(page, '03-lint-findings');
   });
 
+  await step('values for an environment (--set flavours) and a bad --set line', async () => {
+    await page.fill('#set-lines', 'b.c=3\nstring: d=010\na=null');
+    await page.click('#compute-values');
+    await statusAfter(page, ['ok'], 'Computed the values');
+    const merged = await page.textContent('#merged-values');
+    writeFileSync(join(RESULTS, 'values.yaml'), merged);
+    results.valuesFile = join(RESULTS, 'values.yaml');
+    results.valuesCommand = (await page.textContent('#values-command code')).trim();
+    await shot(page, '03b-values');
+    await page.fill('#set-lines', 'a.b');
+    await page.click('#compute-values');
+    results.badSetStatus = (await statusAfter(page, ['error'])).trim();
+  });
+
   await step('open the chart folder', async () => {
     await page.setInputFiles('#pick-dir', CHART_DIR);
     await statusAfter(page, ['ok', 'warn'], 'Opened');
