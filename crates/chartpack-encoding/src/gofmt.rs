@@ -180,6 +180,24 @@ fn underscore_ok(s: &str) -> bool {
     saw != b'_'
 }
 
+/// Go's `time` package `quote` (in parse errors): every byte outside printable ASCII (the bytes
+/// of a valid multi-byte rune too) as `\xNN`, `"` and `\` escaped, in double quotes.
+pub fn time_quote(s: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for &c in s {
+        if !(b' '..0x80).contains(&c) {
+            out.push_str(&format!("\\x{c:02x}"));
+        } else {
+            if c == b'"' || c == b'\\' {
+                out.push('\\');
+            }
+            out.push(char::from(c));
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Why `strconv.ParseUint` refused a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParseUintError {

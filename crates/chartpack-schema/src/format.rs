@@ -5,6 +5,7 @@
 //! Like Go, the checks index strings by byte.
 
 use chartpack_encoding::gofmt;
+use chartpack_encoding::gofmt::time_quote;
 
 use crate::instance::Inst;
 
@@ -509,40 +510,6 @@ fn email(b: &[u8]) -> Result<(), String> {
         return ipv4(&lossy(inner)).map_err(|e| format!("invalid ipv4 address: {e}"));
     }
     hostname(domain).map_err(|e| format!("invalid domain: {e}"))
-}
-
-/// Go's `time` package `quote` (non-ASCII and control bytes as `\x..`).
-fn time_quote(b: &[u8]) -> String {
-    let mut out = String::from("\"");
-    let s = String::from_utf8_lossy(b);
-    if s.as_bytes() != b {
-        for &c in b {
-            if !(b' '..0x80).contains(&c) {
-                out.push_str(&format!("\\x{c:02x}"));
-            } else {
-                if c == b'"' || c == b'\\' {
-                    out.push('\\');
-                }
-                out.push(char::from(c));
-            }
-        }
-    } else {
-        for c in s.chars() {
-            if (c as u32) >= 0x80 || c < ' ' {
-                let mut buf = [0u8; 4];
-                for byte in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("\\x{byte:02x}"));
-                }
-            } else {
-                if c == '"' || c == '\\' {
-                    out.push('\\');
-                }
-                out.push(c);
-            }
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// `time.Parse("2006-01-02", s)` errors.

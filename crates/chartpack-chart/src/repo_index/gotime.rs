@@ -2,27 +2,11 @@
 //! `time.Parse(time.RFC3339, …)` rules and error texts; strict RFC 3339 checks are disabled in
 //! Go) and `Time.MarshalJSON` (RFC 3339 with nanoseconds, refusing offsets of 24 hours or more).
 
+use chartpack_encoding::gofmt::time_quote as quote;
+
 use crate::time::Timestamp;
 
 const LAYOUT: &str = "2006-01-02T15:04:05Z07:00";
-
-/// Go's `time` package `quote`: every non-ASCII or control byte as `\xNN` (the bytes of a
-/// valid multi-byte rune too), `"` and `\` escaped.
-fn quote(s: &[u8]) -> String {
-    let mut out = String::from("\"");
-    for &c in s {
-        if !(b' '..0x80).contains(&c) {
-            out.push_str(&format!("\\x{c:02x}"));
-        } else {
-            if c == b'"' || c == b'\\' {
-                out.push('\\');
-            }
-            out.push(char::from(c));
-        }
-    }
-    out.push('"');
-    out
-}
 
 fn digit(s: &[u8], i: usize) -> bool {
     s.get(i).is_some_and(u8::is_ascii_digit)
