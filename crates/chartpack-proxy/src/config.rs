@@ -502,7 +502,10 @@ impl Config {
 
     /// Whether `host` (a `Host` header value) names this proxy.
     pub fn answers_to(&self, host: &str) -> bool {
-        self.effective_hosts().iter().any(|h| h.eq_ignore_ascii_case(host))
+        if self.hosts.is_empty() {
+            return self.effective_hosts().iter().any(|h| h.eq_ignore_ascii_case(host));
+        }
+        self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
     }
 
     /// Whether a page on `origin` may call the proxy: a listed origin or one of the proxy's own.

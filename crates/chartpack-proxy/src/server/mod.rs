@@ -61,6 +61,8 @@ pub fn run(mut config: Config, on_ready: impl FnOnce(SocketAddr, &Config)) -> Re
             TcpListener::bind(config.listen).await.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         let bound = listener.local_addr().map_err(|e| e.to_string())?;
         config.listen = bound;
+        // Resolved once: every request checks its `Host` against them.
+        config.hosts = config.effective_hosts();
         let connector = upstream::Connector::new(&config, ca_pem.as_deref())?;
         let clients =
             config.registries.iter().map(|r| (r.host.clone(), upstream::client(connector.for_registry(r)))).collect();
