@@ -1,7 +1,6 @@
 // The chartpack web app's UI: plain JS, no framework, nothing fetched at run time but the app's own
 // files and the registry (through the proxy). Every chart and registry rule lives in the wasm module
-// Trunk builds from web/ (crates/chartpack-wasm), whose exports Trunk's loader puts on
-// window.wasmBindings before it fires `TrunkApplicationStarted`.
+// Trunk builds from web/ (crates/chartpack-wasm), which web/worker.js runs off the page's thread.
 
 const $ = (id) => document.getElementById(id);
 
@@ -44,15 +43,57 @@ window.addEventListener('error', (e) => fail('Unexpected error', e.error ?? e.me
 window.addEventListener('unhandledrejection', (e) => fail('Unexpected error', e.reason));
 
 // ---------------------------------------------------------------------------------------------
-// The wasm module.
+// The wasm module runs in web/worker.js, off the page's thread: the page stays responsive while a
+// large chart is packaged, linted or pulled. `call(method, ...args)` is one request to it; errors
+// come back as { message, code, file, field } and are thrown as Errors with those properties.
 
-let cp = null; // window.wasmBindings once started
+let worker = null;
+let exportNames = []; // what the module exports (the test reads document.body.dataset.exports)
+let nextCall = 1;
+const pending = new Map(); // id → { resolve, reject, onProgress }
 
-function bindings() {
-  if (window.wasmBindings) return Promise.resolve(window.wasmBindings);
+/** Starts the worker with the module Trunk built (its file names are in #chartpack-module). */
+function startWorker() {
   return new Promise((resolve, reject) => {
-    addEventListener('TrunkApplicationStarted', () => resolve(window.wasmBindings), { once: true });
-    setTimeout(() => reject(new Error('the WebAssembly module did not load within 30 s (see the browser console)')), 30000);
+    let module;
+    try {
+      module = JSON.parse($('chartpack-module').textContent);
+    } catch {
+      reject(new Error('this page was not built by Trunk (no #chartpack-module); run scripts/build-web.sh'));
+      return;
+    }
+    const base = new URL('.', location.href);
+    worker = new Worker(new URL('worker.js', base), { type: 'module', name: 'chartpack' });
+    const timer = setTimeout(() => reject(new Error('the WebAssembly module did not load within 30 s (see the browser console)')), 30000);
+    worker.addEventListener('error', (e) => reject(new Error(`the worker failed to start: ${e.message || 'see the browser console'}`)));
+    worker.addEventListener('message', ({ data }) => {
+      if (data.ready) {
+        clearTimeout(timer);
+        resolve(data.ready);
+      } else if (data.failed) {
+        clearTimeout(timer);
+        reject(Object.assign(new Error(data.failed.message), data.failed));
+      } else {
+        const p = pending.get(data.id);
+        if (!p) return;
+        if (data.progress) p.onProgress?.(data.progress);
+        else {
+          pending.delete(data.id);
+          if ('error' in data) p.reject(Object.assign(new Error(data.error.message), data.error));
+          else p.resolve(data.result);
+        }
+      }
+    });
+    worker.postMessage({ init: { js: new URL(module.js, base).href, wasm: new URL(module.wasm, base).href } });
+  });
+}
+
+/** One call into the worker; `onProgress` gets { done, total } for pushes and pulls. */
+function call(method, args, { onProgress } = {}) {
+  const id = nextCall++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, onProgress });
+    worker.postMessage({ id, method, args });
   });
 }
 
@@ -234,17 +275,23 @@ let packaged = null; // { fileName, archive, digest, name, version }
 async function openFolder(files, label) {
   if (!files.length) throw Object.assign(new Error('the folder is empty'), { code: 'invalid_input' });
   current = { kind: 'dir', files, label };
+  localCharts = new Map();
+  keepChart(current);
   await preview();
 }
 
 async function openArchive(bytes, fileName, label) {
   current = { kind: 'tgz', bytes, fileName, label: label ?? fileName };
+  keepChart(current);
   await preview();
 }
 
 function clearChart() {
   $('chart').hidden = true;
+  $('restored').hidden = true;
   $('merged-values').hidden = true;
+  $('deps-panel').hidden = true;
+  $('deps-log').hidden = true;
   $('values-command').hidden = true;
   $('packaged').hidden = true;
   packaged = null;
@@ -253,17 +300,20 @@ function clearChart() {
 
 async function preview() {
   clearChart();
-  const input = current.kind === 'dir' ? current.files : current.bytes;
-  setStatus('info', `Reading ${current.label}…`);
-  await new Promise((r) => setTimeout(r, 0)); // let the status paint before the sync work
+  // Work runs in the worker while the page stays live: a chart opened meanwhile wins.
+  const chart = current;
+  const stale = () => chart !== current;
+  const input = chart.kind === 'dir' ? chart.files : chart.bytes;
+  setStatus('info', `Reading ${chart.label}…`);
 
   const verify = $('verify');
   verify.hidden = true;
   verify.textContent = '';
-  if (current.kind === 'tgz') {
+  if (chart.kind === 'tgz') {
     verify.hidden = false;
     try {
-      const v = cp.verifyArchive(current.bytes, current.fileName);
+      const v = await call('verifyArchive', [chart.bytes, chart.fileName]);
+      if (stale()) return;
       verify.className = 'verify ok';
       verify.append(
         el('strong', {}, 'Verified: '),
@@ -271,11 +321,12 @@ async function preview() {
         el('code', {}, v.digest),
       );
     } catch (error) {
+      if (stale()) return;
       verify.className = 'verify error';
       verify.append(el('strong', {}, 'Verification failed: '), errorMessage(error), ' ', el('span', { class: 'code-tag' }, errorCode(error)));
-      setStatus('error', `${current.label} is not a chart archive chartpack accepts: ${errorMessage(error)}`, error);
+      setStatus('error', `${chart.label} is not a chart archive chartpack accepts: ${errorMessage(error)}`, error);
       $('chart').hidden = false;
-      $('chart-title').textContent = current.label;
+      $('chart-title').textContent = chart.label;
       for (const id of ['metadata', 'files', 'values', 'readme']) $(id).textContent = '';
       $('lint').tBodies[0].textContent = '';
       $('lint-summary').textContent = '';
@@ -286,11 +337,13 @@ async function preview() {
 
   let info;
   try {
-    info = cp.inspect(input);
+    info = await call('inspect', [input]);
   } catch (error) {
-    fail(`${current.label} is not a chart`, error);
+    if (stale()) return;
+    fail(`${chart.label} is not a chart`, error);
     return;
   }
+  if (stale()) return;
   const meta = info.metadata ?? {};
   $('chart-title').textContent = `${meta.name ?? '?'} ${meta.version ?? ''}`;
   renderMetadata(meta);
@@ -298,18 +351,20 @@ async function preview() {
   $('values').textContent = info.values || '# no values.yaml';
   $('readme').innerHTML = info.readme ? renderMarkdown(info.readme) : '<p class="muted">No README.</p>';
   $('package-panel').hidden = false;
-  $('package').textContent = current.kind === 'dir' ? 'Package and download' : 'Download and show the OCI manifest';
-  $('reproducible').disabled = current.kind !== 'dir';
+  $('package').textContent = chart.kind === 'dir' ? 'Package and download' : 'Download and show the OCI manifest';
+  $('reproducible').disabled = chart.kind !== 'dir';
   $('chart').hidden = false;
   $('tags-chart').value ||= meta.name ?? '';
+  renderDependencies(chart, meta);
 
   let findings = [];
   let lintError = null;
   try {
-    findings = await cp.lint(input);
+    findings = await call('lint', [input]);
   } catch (error) {
     lintError = error;
   }
+  if (stale()) return;
   renderLint(findings, lintError);
   const errors = findings.filter((f) => f.severity === 'ERROR').length;
   setStatus(
@@ -398,15 +453,19 @@ function download(bytes, fileName) {
 
 async function doPackage() {
   if (!current) return;
+  const button = $('package');
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  setStatus('info', `Packaging ${current.label}…`);
   try {
     if (current.kind === 'dir') {
       const options = $('reproducible').checked ? { reproducible: true } : {};
-      packaged = cp.packageChart(current.files, options);
+      packaged = await call('packageChart', [current.files, options]);
     } else {
-      const v = cp.verifyArchive(current.bytes, current.fileName);
+      const v = await call('verifyArchive', [current.bytes, current.fileName]);
       packaged = { fileName: current.fileName, archive: current.bytes, digest: v.digest, name: v.name, version: v.version };
     }
-    const artifact = cp.buildManifest(packaged.archive, { fileName: packaged.fileName });
+    const artifact = await call('buildManifest', [packaged.archive, { fileName: packaged.fileName }]);
     $('digest').textContent = packaged.digest;
     $('archive-size').textContent = formatBytes(packaged.archive.length);
     let manifest = new TextDecoder().decode(artifact.manifest);
@@ -422,6 +481,9 @@ async function doPackage() {
     setStatus('ok', `Packaged ${packaged.fileName} (${packaged.digest})`);
   } catch (error) {
     fail('Packaging failed', error);
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
   }
 }
 
@@ -452,7 +514,7 @@ async function doComputeValues() {
   const { options, shown } = await valuesOptions();
   const out = $('merged-values');
   out.hidden = true;
-  const yaml = await cp.computeValues(input, options);
+  const yaml = await call('computeValues', [input, options]);
   out.textContent = yaml;
   out.hidden = false;
   const command = $('values-command');
@@ -462,11 +524,110 @@ async function doComputeValues() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Registry panel. Credentials live in the inputs and in the Registry object only (memory).
+// Dependencies: `helm dependency update` over the open folder (updateDependencies in the worker).
+// What comes back (the lock, archives for charts/, archives to remove) is written into the open
+// chart's files, which are then kept and previewed again; packaging afterwards includes them.
 
-let registry = null;
-let registryKey = '';
+let localCharts = new Map(); // "../common" (the path after file://) → that chart's files
 
+/** The open folder's root inside its file paths ("mychart/" from a folder picker, or ""). */
+function chartRoot(files) {
+  const charts = files.map((f) => f.path).filter((p) => p === 'Chart.yaml' || p.endsWith('/Chart.yaml'));
+  const shortest = charts.sort((x, y) => x.split('/').length - y.split('/').length)[0] ?? 'Chart.yaml';
+  return shortest.slice(0, -'Chart.yaml'.length);
+}
+
+function renderDependencies(chart, meta) {
+  const panel = $('deps-panel');
+  const deps = Array.isArray(meta.dependencies) ? meta.dependencies : [];
+  panel.hidden = chart.kind !== 'dir' || !deps.length;
+  if (panel.hidden) return;
+  const root = chartRoot(chart.files);
+  const vendored = chart.files.map((f) => f.path.slice(root.length)).filter((p) => /^charts\/[^/]+\.tgz$/.test(p));
+  const list = $('deps-list');
+  list.textContent = '';
+  const local = $('deps-local');
+  local.textContent = '';
+  for (const dep of deps) {
+    const fetched = vendored.find((p) => p.startsWith(`charts/${dep.name}-`));
+    list.append(
+      el('li', {}, el('code', {}, `${dep.name} ${dep.version ?? '*'}`), ' ', dep.repository ? `from ${dep.repository}` : '(in charts/)', ' ',
+        el('span', { class: `state ${fetched ? 'ok' : 'muted'}` }, fetched ? `— ${fetched}` : '— not in charts/ yet')),
+    );
+    const path = typeof dep.repository === 'string' && dep.repository.startsWith('file://') ? dep.repository.slice('file://'.length) : null;
+    if (path !== null) {
+      const id = `deps-local-${local.children.length}`;
+      const input = el('input', { id, type: 'file', webkitdirectory: '', multiple: '' });
+      input.addEventListener('change', () =>
+        guarded('Reading the dependency folder failed', async () => {
+          localCharts.set(path, await filesFromFileList(input.files));
+          setStatus('ok', `Read ${input.files.length} files for file://${path}`);
+        }),
+      );
+      local.append(el('p', {}, el('label', { for: id }, `Folder of the file://${path} chart (outside the chart folder, so the browser needs it picked)`), el('br'), input));
+    }
+  }
+}
+
+/** The options updateDependencies takes, from the registry panel and the repositories box. */
+function dependencyOptions() {
+  const options = { now: Date.now(), timeoutMs: 300000 };
+  const host = registryHostKey();
+  const proxy = $('reg-proxy').value.trim().replace(/\/+$/, '');
+  if (proxy) options.proxy = proxy;
+  else if (/^http:\/\//i.test($('reg-host').value.trim())) options.plainHttp = true;
+  if (host && ($('reg-user').value || $('reg-pass').value)) {
+    options.registries = { [host]: { username: $('reg-user').value, password: $('reg-pass').value, ...(proxy ? { proxy } : {}) } };
+  }
+  const repositories = [];
+  for (const raw of $('deps-repos').value.split('\n')) {
+    const line = raw.trim();
+    if (!line) continue;
+    const [name, url, ...rest] = line.split(/\s+/);
+    if (!url || rest.length) throw Object.assign(new Error(`"${line}" is not "name URL"`), { code: 'invalid_input', field: 'repositories' });
+    repositories.push({ name, url });
+  }
+  if (repositories.length) options.repositories = repositories;
+  if (localCharts.size) options.localCharts = Object.fromEntries(localCharts);
+  return options;
+}
+
+async function doUpdateDependencies() {
+  if (!current || current.kind !== 'dir') return;
+  const chart = current;
+  await busy($('update-deps'), 'Updating the dependencies', async () => {
+    const options = dependencyOptions();
+    setStatus('info', `Updating the dependencies of ${chart.label}…`);
+    const result = await call('updateDependencies', [chart.files, options]);
+    if (chart !== current) return;
+    const log = $('deps-log');
+    if (!result) {
+      log.textContent = 'The chart declares no dependencies.';
+      log.hidden = false;
+      return;
+    }
+    const root = chartRoot(chart.files);
+    const gone = new Set(result.remove.map((name) => `${root}charts/${name}`));
+    const added = new Map(result.charts.map((c) => [`${root}charts/${c.fileName}`, c.bytes]));
+    if (result.writeLock) added.set(`${root}${result.lockFile}`, new TextEncoder().encode(result.lock));
+    const now = Date.now();
+    const files = chart.files.filter((f) => !gone.has(f.path) && !added.has(f.path));
+    for (const [path, bytes] of added) files.push({ path, bytes, lastModified: now });
+    current = { ...chart, files };
+    keepChart(current);
+    const logText = result.log.join('\n');
+    await preview();
+    log.textContent = logText + (result.writeLock ? `\n(wrote ${result.lockFile})` : `\n(${result.lockFile} unchanged)`);
+    log.hidden = false;
+    setStatus('ok', `Updated the dependencies: ${result.charts.length} chart(s) in charts/, ${result.remove.length} removed` + (result.writeLock ? `, ${result.lockFile} written` : `, ${result.lockFile} unchanged`));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry panel. Credentials live in the inputs and in the worker's Registry objects (memory),
+// unless the user chose to remember them (see "Remembered credentials").
+
+/** The registry the panel names: host, repository, proxy, credentials (what the worker needs). */
 function registrySettings() {
   let host = $('reg-host').value.trim().replace(/^oci:\/\//, '').replace(/\/+$/, '');
   let plainHttp = false;
@@ -483,18 +644,11 @@ function registrySettings() {
   return { host, repo, proxy, username, password, plainHttp };
 }
 
+/** The settings the worker's Registry is keyed by (the repository is not one of them). */
 function client() {
   const s = registrySettings();
-  const key = JSON.stringify(s);
-  if (!registry || key !== registryKey) {
-    const options = {};
-    if (s.proxy) options.proxy = s.proxy;
-    else if (s.plainHttp) options.plainHttp = true;
-    if (s.username || s.password) Object.assign(options, { username: s.username, password: s.password });
-    registry = new cp.Registry(s.host, options);
-    registryKey = key;
-  }
-  return { registry, ...s };
+  const { host, proxy, username, password, plainHttp } = s;
+  return { settings: { host, proxy, username, password, plainHttp }, ...s };
 }
 
 function progress(p) {
@@ -509,7 +663,7 @@ function hint(error) {
     case 'denied':
       return ' The account may not write to this repository.';
     case 'transport':
-      return ' Is the registry (or the proxy) running and reachable, and does the proxy relay this registry?';
+      return ' Is the registry (or the proxy) running and reachable, and does the proxy relay this registry? A chart repository must allow this page\u2019s origin (CORS).';
     case 'not_found':
       return ' Check the repository and chart name.';
     default:
@@ -535,21 +689,22 @@ async function busy(button, what, task) {
 async function doLogin(event) {
   event.preventDefault();
   await busy($('login'), 'Login', async () => {
-    const { registry: r, host } = client();
+    const { settings, host } = client();
     setStatus('info', `Logging in to ${host}…`);
-    await r.login({ signal: AbortSignal.timeout(60000) });
-    setStatus('ok', `Logged in to ${host}`);
+    await call('login', [settings, { timeoutMs: 60000 }]);
+    applyRememberChoice();
+    setStatus('ok', `Logged in to ${host}` + ($('reg-remember').checked ? '; this browser remembers the credentials' : ''));
   });
 }
 
 async function doPush() {
   if (!packaged) return;
   await busy($('push'), 'Push', async () => {
-    const { registry: r, host, repo } = client();
+    const { settings, host, repo } = client();
     const remote = `oci://${host}/${repo}`;
     setStatus('info', `Pushing ${packaged.fileName} to ${remote}…`);
     progress({ done: 0, total: packaged.archive.length });
-    const result = await r.push(packaged.archive, remote, { fileName: packaged.fileName, onProgress: progress, signal: AbortSignal.timeout(300000) });
+    const result = await call('push', [settings, packaged.archive, remote, { fileName: packaged.fileName, timeoutMs: 300000 }], { onProgress: progress });
     progress({ done: 1, total: 1 });
     setStatus('ok', `Pushed ${result.reference} (${result.digest})`);
     $('tags-chart').value = packaged.name;
@@ -559,11 +714,11 @@ async function doPush() {
 
 async function listTags() {
   await busy($('list-tags'), 'Listing versions', async () => {
-    const { registry: r, host, repo } = client();
+    const { settings, host, repo } = client();
     const chart = $('tags-chart').value.trim();
     if (!chart) throw Object.assign(new Error('enter a chart name'), { code: 'invalid_input', field: 'chart' });
     const reference = `oci://${host}/${repo}/${chart}`;
-    const tags = await r.tags(reference, { signal: AbortSignal.timeout(60000) });
+    const tags = await call('tags', [settings, reference, { timeoutMs: 60000 }]);
     const list = $('tags');
     list.textContent = '';
     for (const tag of tags) {
@@ -588,9 +743,9 @@ async function listTags() {
 async function pull(reference, tag) {
   const button = document.querySelector(`#tags button[data-tag="${CSS.escape(tag)}"]`) ?? $('list-tags');
   await busy(button, 'Pull', async () => {
-    const { registry: r } = client();
+    const { settings } = client();
     setStatus('info', `Pulling ${reference}:${tag}…`);
-    const result = await r.pull(`${reference}:${tag}`, { onProgress: progress, signal: AbortSignal.timeout(300000) });
+    const result = await call('pull', [settings, `${reference}:${tag}`, { timeoutMs: 300000 }], { onProgress: progress });
     await openArchive(result.archive, result.fileName, `${reference}:${tag}`);
     $('chart').scrollIntoView({ block: 'start' });
   });
@@ -631,6 +786,160 @@ function showCommands(reference, chart, version) {
     );
   }
   $('commands').hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keeping the user's work across a reload: the open chart (its files or archive) in IndexedDB,
+// the registry panel's host, repository and proxy and the --set lines in localStorage. All of it
+// stays in this browser; "Close" forgets the chart. Credentials are kept only when the user ticks
+// "Remember" (localStorage, per registry host, unencrypted: the hint says so).
+
+const DB_NAME = 'chartpack';
+const STORE = 'session';
+const CHART_KEY = 'chart';
+const FORM_KEY = 'chartpack.form';
+const CREDENTIALS_KEY = 'chartpack.credentials';
+
+function database() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(DB_NAME, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+
+/** One IndexedDB request on the session store; resolves with its result. */
+async function stored(mode, action) {
+  const db = await database();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const request = action(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(request.result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('the browser refused to store the chart'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Stores the open chart; on failure (private mode, quota) the page warns before a reload instead. */
+async function keepChart(chart) {
+  try {
+    const { kind, files, bytes, fileName, label } = chart;
+    await stored('readwrite', (s) => s.put({ kind, files, bytes, fileName, label, savedAt: Date.now() }, CHART_KEY));
+    chart.kept = true;
+  } catch (error) {
+    chart.kept = false;
+    console.warn('the chart could not be kept for a reload', error);
+  }
+}
+
+async function forgetChart() {
+  try {
+    await stored('readwrite', (s) => s.delete(CHART_KEY));
+  } catch (error) {
+    console.warn('could not forget the kept chart', error);
+  }
+}
+
+/** The chart kept before the reload, if any (null when storage is unavailable). */
+async function keptChart() {
+  try {
+    return (await stored('readonly', (s) => s.get(CHART_KEY))) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const FORM_FIELDS = ['reg-host', 'reg-repo', 'reg-proxy', 'tags-chart', 'set-lines'];
+
+function keepForm() {
+  try {
+    localStorage.setItem(FORM_KEY, JSON.stringify(Object.fromEntries(FORM_FIELDS.map((id) => [id, $(id).value]))));
+  } catch {
+    /* storage disabled: nothing kept */
+  }
+}
+
+/** Puts back the kept form values; false when nothing was kept. */
+function restoreForm() {
+  try {
+    const form = JSON.parse(localStorage.getItem(FORM_KEY) ?? 'null');
+    if (!form || typeof form !== 'object') return false;
+    for (const id of FORM_FIELDS) if (typeof form[id] === 'string') $(id).value = form[id];
+    return true;
+  } catch {
+    return false; // nothing kept, or not readable
+  }
+}
+
+/** Reopens the chart kept before a reload, and says so. */
+async function restoreChart() {
+  const kept = await keptChart();
+  if (!kept || current || !['dir', 'tgz'].includes(kept.kind)) return;
+  current = { ...kept, kept: true };
+  await preview();
+  const note = $('restored');
+  note.textContent = `Reopened ${kept.label} as it was before the reload (kept in this browser only, since ${new Date(kept.savedAt).toLocaleString()}). Close forgets it.`;
+  note.hidden = false;
+}
+
+async function closeChart() {
+  current = null;
+  clearChart();
+  await forgetChart();
+  setStatus('ok', 'Closed the chart; this browser no longer keeps it.');
+  $('drop').focus();
+}
+
+function rememberedCredentials() {
+  try {
+    return JSON.parse(localStorage.getItem(CREDENTIALS_KEY) ?? '{}') ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function setRememberedCredentials(all) {
+  if (Object.keys(all).length) localStorage.setItem(CREDENTIALS_KEY, JSON.stringify(all));
+  else localStorage.removeItem(CREDENTIALS_KEY);
+}
+
+function registryHostKey() {
+  return $('reg-host').value.trim().replace(/^(oci|https?):\/\//i, '').replace(/\/+$/, '');
+}
+
+/** Fills the credentials remembered for the host in the panel, and the checkbox and hint. */
+function showRememberedCredentials() {
+  const saved = rememberedCredentials()[registryHostKey()];
+  if (saved) {
+    $('reg-user').value = saved.username ?? '';
+    $('reg-pass').value = saved.password ?? '';
+  }
+  $('reg-remember').checked = Boolean(saved);
+  credentialHint();
+}
+
+function credentialHint() {
+  $('cred-hint').textContent = $('reg-remember').checked
+    ? 'These credentials are kept in this browser\u2019s local storage, unencrypted, for this host, until you untick the box. Anyone using this browser profile can read them.'
+    : 'Credentials stay in this page\u2019s memory only; a reload forgets them.';
+}
+
+/** After a successful login: remember or forget the host's credentials as the checkbox says. */
+function applyRememberChoice() {
+  const all = rememberedCredentials();
+  const host = registryHostKey();
+  if ($('reg-remember').checked) all[host] = { username: $('reg-user').value, password: $('reg-pass').value };
+  else delete all[host];
+  try {
+    setRememberedCredentials(all);
+  } catch (error) {
+    setStatus('warn', `The browser refused to store the credentials: ${errorMessage(error)}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -693,30 +1002,48 @@ function wire() {
     }
   });
   $('package').addEventListener('click', () => guarded('Packaging failed', doPackage));
+  $('update-deps').addEventListener('click', doUpdateDependencies);
+  $('close-chart').addEventListener('click', () => guarded('Closing the chart failed', closeChart));
+  for (const id of FORM_FIELDS) $(id).addEventListener('change', keepForm);
+  $('reg-host').addEventListener('change', showRememberedCredentials);
+  $('reg-remember').addEventListener('change', () => {
+    credentialHint();
+    if (!$('reg-remember').checked) {
+      const all = rememberedCredentials();
+      if (all[registryHostKey()]) {
+        delete all[registryHostKey()];
+        setRememberedCredentials(all);
+        setStatus('ok', `This browser no longer remembers the credentials for ${registryHostKey()}.`);
+      }
+    }
+  });
   $('compute-values').addEventListener('click', () => guarded('Computing the values failed', doComputeValues));
   $('registry-form').addEventListener('submit', doLogin);
   $('push').addEventListener('click', doPush);
   $('list-tags').addEventListener('click', listTags);
 }
 
-async function defaults() {
+async function defaults(formRestored) {
   if (!/^https?:$/.test(location.protocol)) return;
-  $('reg-proxy').value = location.origin; // `chartpack serve` serves the app and relays registries
+  // `chartpack serve` serves the app and relays registries.
+  if (!formRestored) $('reg-proxy').value = location.origin;
   try {
     const health = await fetch('/healthz', { credentials: 'omit' }).then((r) => (r.ok ? r.json() : null));
     const first = health?.registries?.[0];
     if (first && !$('reg-host').value) {
       const name = typeof first === 'string' ? first : first.host ?? '';
       $('reg-host').value = name.replace(/^https?:\/\//, '');
+      showRememberedCredentials();
     }
   } catch {
     /* not behind chartpack serve: the user types the registry */
   }
 }
 
-// A reload would lose the chart (it lives in memory only): say so rather than lose it silently.
+// A chart the browser would not store is lost on a reload: say so rather than lose it silently.
 addEventListener('beforeunload', (e) => {
-  if (current) {
+  keepForm();
+  if (current && current.kept === false) {
     e.preventDefault();
     e.returnValue = '';
   }
@@ -724,15 +1051,19 @@ addEventListener('beforeunload', (e) => {
 
 async function main() {
   wire();
-  defaults();
+  const formRestored = restoreForm();
+  showRememberedCredentials();
+  defaults(formRestored);
   try {
-    cp = await bindings();
+    exportNames = await startWorker();
   } catch (error) {
     fail('chartpack could not start', error);
     return;
   }
-  document.body.dataset.ready = 'true';
+  document.body.dataset.exports = exportNames.join(',');
   setStatus('ok', 'Ready. Open a chart folder or a .tgz to begin.');
+  await guarded('Reopening the chart kept before the reload failed', restoreChart);
+  document.body.dataset.ready = 'true';
 }
 
 main();

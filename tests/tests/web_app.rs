@@ -120,6 +120,8 @@ fn the_web_app_opens_lints_packages_pushes_lists_and_pulls_a_chart_in_chromium_t
 
     let values = key_values(&results.join("web-app.txt"));
     assert_eq!(get(&values, "ok"), "true");
+    let proxied: usize = get(&values, "proxied").parse().expect("proxied count");
+    assert!(proxied >= 5, "the registry calls went through the proxy ({proxied} seen): {values:#?}");
     assert_eq!(get(&values, "direct"), "0", "requests to another origin than the app's: {values:#?}");
     assert_eq!(get(&values, "defaultProxy"), proxy.url(), "the proxy defaults to the page's origin");
     let bad_status = get(&values, "badFolderStatus");

@@ -88,10 +88,10 @@ try {
   await step('load the app', async () => {
     await page.goto(APP_URL);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-    const exports = await page.evaluate(() => Object.keys(window.wasmBindings).sort().join(','));
+    const exports = await page.getAttribute('body', 'data-exports');
     results.exports = exports;
     for (const name of ['packageChart', 'verifyArchive', 'lint', 'inspect', 'show', 'buildManifest', 'Registry']) {
-      if (!exports.split(',').includes(name)) throw new Error(`window.wasmBindings lacks ${name}: ${exports}`);
+      if (!exports.split(',').includes(name)) throw new Error(`the worker's module lacks ${name}: ${exports}`);
     }
     results.defaultProxy = await page.inputValue('#reg-proxy');
     results.defaultHost = await page.inputValue('#reg-host');
@@ -217,6 +217,8 @@ try {
   });
 
   const origin = new URL(APP_URL).origin;
+  // The worker's requests count too (Playwright reports a dedicated worker's fetches).
+  results.proxied = String(requests.filter((u) => u.startsWith(`${origin}/r/`)).length);
   results.direct = String(requests.filter((u) => /^https?:/.test(u) && new URL(u).origin !== origin && new URL(u).host !== DOWN_HOST).length);
   ok = true;
 } catch (error) {

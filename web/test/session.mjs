@@ -1,0 +1,240 @@
+// The web app's session features in headless Chromium (tests/tests/web_app_session.rs starts the
+// registry with Basic auth and `chartpack serve --static-dir dist`, and makes the charts):
+//   - open a chart folder from the keyboard alone (Tab to the drop zone, Enter, the file chooser);
+//   - drop a chart folder onto the drop zone (a real directory drag, dispatched through CDP);
+//   - update its dependencies (an OCI range on the registry through the proxy, a file:// chart
+//     picked by the user), then package it (the download is saved for helm to judge);
+//   - reload: the chart comes back and says so; Close forgets it;
+//   - credentials: kept nowhere unless "Remember" is ticked; remembered across a reload; forgotten
+//     when unticked;
+//   - a large chart packages in the worker while the page keeps answering (longest gap between
+//     timer ticks on the page's thread, measured during the packaging).
+// Results (key=value) and screenshots go to RESULTS_DIR. Exit 1 on any failed step.
+//
+// Environment: APP_URL, REGISTRY_HOST, REG_USER, REG_PASS, LOCAL_DIR (the file:// chart, also the
+// keyboard one), PARENT_DIR (a chart depending on oci://REGISTRY_HOST/deps/sub and file://../local),
+// BIG_DIR (a large chart), RESULTS_DIR, CHROMIUM (optional).
+
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execSync } from 'node:child_process';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (see the head of web/test/session.mjs)`);
+  return value;
+}
+
+const APP_URL = required('APP_URL');
+const HOST = required('REGISTRY_HOST');
+const USER = required('REG_USER');
+const PASS = required('REG_PASS');
+const LOCAL_DIR = required('LOCAL_DIR');
+const PARENT_DIR = required('PARENT_DIR');
+const BIG_DIR = required('BIG_DIR');
+const RESULTS = required('RESULTS_DIR');
+
+const results = {};
+const log = [];
+const timings = {};
+
+async function step(name, fn) {
+  const t = Date.now();
+  try {
+    const r = await fn();
+    timings[name] = Date.now() - t;
+    console.log(`ok   ${name} (${timings[name]} ms)`);
+    return r;
+  } catch (error) {
+    console.log(`FAIL ${name}: ${error.stack || error}`);
+    throw error;
+  }
+}
+
+/** Waits until the status area has one of `kinds` and contains `contains`; returns its text. */
+async function statusAfter(page, kinds, contains = '', timeout = 60_000) {
+  await page.waitForFunction(
+    ([kinds, contains]) => {
+      const s = document.getElementById('status');
+      return kinds.some((k) => s.classList.contains(k)) && s.textContent.includes(contains) && !s.textContent.endsWith('…');
+    },
+    [kinds, contains],
+    { timeout },
+  );
+  return (await page.textContent('#status')).trim();
+}
+
+async function shot(page, name) {
+  const path = join(RESULTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  results[`screenshot.${name}`] = path;
+}
+
+async function load(page) {
+  await page.goto(APP_URL);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+}
+
+const storage = (page) => page.evaluate(() => JSON.stringify(localStorage));
+
+const { chromium } = await import('playwright-core');
+const executablePath = process.env.CHROMIUM || execSync('command -v chromium', { shell: '/bin/bash' }).toString().trim();
+const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+let ok = false;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`[pageerror] ${e.stack || e}`));
+  page.on('dialog', (d) => {
+    results.dialogs = `${results.dialogs ?? ''}${d.type()} `;
+    d.accept();
+  });
+
+  await step('open a chart folder with the keyboard only', async () => {
+    await load(page);
+    // From the top of the page, Tab until the drop zone has the focus.
+    let presses = 0;
+    while (presses < 10 && !(await page.evaluate(() => document.activeElement?.id === 'drop'))) {
+      await page.keyboard.press('Tab');
+      presses++;
+    }
+    results.tabsToDrop = String(presses);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    results.chooserDirectory = String(await chooser.element().evaluate((input) => input.webkitdirectory));
+    await chooser.setFiles(LOCAL_DIR);
+    results.keyboardStatus = await statusAfter(page, ['ok', 'warn'], 'Opened');
+    results.keyboardTitle = (await page.textContent('#chart-title')).trim();
+    // Every control has a label (a <label for>, an aria-label, or its own text).
+    results.unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, textarea, button, select')]
+        .filter((c) => !c.hidden && c.type !== 'hidden')
+        .filter((c) => !(c.labels?.length || c.getAttribute('aria-label') || c.textContent.trim()))
+        .map((c) => c.id || c.outerHTML.slice(0, 60))
+        .join(','),
+    );
+  });
+
+  await step('drop a chart folder (a real directory drag through CDP)', async () => {
+    const box = await page.locator('#drop').boundingBox();
+    const cdp = await context.newCDPSession(page);
+    const data = { items: [], files: [PARENT_DIR], dragOperationsMask: 1 };
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+    results.dropStatus = await statusAfter(page, ['ok', 'warn'], 'Opened parent');
+    results.dropTitle = (await page.textContent('#chart-title')).trim();
+    results.depsListed = (await page.$$eval('#deps-list li', (li) => li.map((x) => x.textContent.trim()))).join(' | ');
+    await shot(page, 's1-dropped-folder');
+  });
+
+  await step('update the dependencies (OCI through the proxy with the credentials, file:// picked)', async () => {
+    await page.fill('#reg-host', HOST);
+    await page.fill('#reg-repo', 'deps');
+    await page.fill('#reg-user', USER);
+    await page.fill('#reg-pass', PASS);
+    // Without the file:// chart's folder the update fails and says which.
+    await page.click('#update-deps');
+    results.depsWithoutLocal = await statusAfter(page, ['error'], 'Updating the dependencies failed');
+    await page.setInputFiles('#deps-local input[type=file]', LOCAL_DIR);
+    await statusAfter(page, ['ok'], 'Read ');
+    await page.click('#update-deps');
+    results.depsStatus = await statusAfter(page, ['ok'], 'Updated the dependencies');
+    results.depsLog = (await page.textContent('#deps-log')).trim();
+    results.depsListedAfter = (await page.$$eval('#deps-list li', (li) => li.map((x) => x.textContent.trim()))).join(' | ');
+    await shot(page, 's2-dependencies');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#package')]);
+    const file = join(RESULTS, `with-deps-${download.suggestedFilename()}`);
+    await download.saveAs(file);
+    results.depsArchive = file;
+    await statusAfter(page, ['ok'], 'Packaged');
+  });
+
+  await step('reload: the chart comes back, then Close forgets it', async () => {
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await statusAfter(page, ['ok', 'warn'], 'Opened');
+    results.reloadTitle = (await page.textContent('#chart-title')).trim();
+    results.reloadNote = (await page.textContent('#restored')).trim();
+    results.reloadHasLock = String((await page.$$eval('#deps-list li', (li) => li.map((x) => x.textContent))).every((t) => t.includes('.tgz')));
+    results.reloadHost = await page.inputValue('#reg-host');
+    results.reloadPassword = await page.inputValue('#reg-pass');
+    await shot(page, 's3-reloaded');
+    await page.click('#close-chart');
+    await statusAfter(page, ['ok'], 'Closed');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    results.afterCloseHidden = String(await page.locator('#chart').isHidden());
+  });
+
+  await step('credentials: kept only when "Remember" is ticked', async () => {
+    await page.fill('#reg-user', USER);
+    await page.fill('#reg-pass', PASS);
+    await page.click('#login');
+    await statusAfter(page, ['ok'], 'Logged in');
+    results.passwordStoredWithoutRemember = String((await storage(page)).includes(PASS));
+    await page.check('#reg-remember');
+    results.rememberHint = (await page.textContent('#cred-hint')).trim();
+    await page.click('#login');
+    results.rememberStatus = await statusAfter(page, ['ok'], 'Logged in');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    results.rememberedUser = await page.inputValue('#reg-user');
+    results.rememberedPasswordBack = String((await page.inputValue('#reg-pass')) === PASS);
+    results.rememberedChecked = String(await page.isChecked('#reg-remember'));
+    await shot(page, 's4-remembered');
+    await page.uncheck('#reg-remember');
+    results.forgetStatus = await statusAfter(page, ['ok'], 'no longer remembers');
+    results.passwordStoredAfterForget = String((await storage(page)).includes(PASS));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    results.passwordAfterForgetReload = await page.inputValue('#reg-pass');
+  });
+
+  await step('a large chart packages while the page keeps answering', async () => {
+    await page.setInputFiles('#pick-dir', BIG_DIR);
+    await statusAfter(page, ['ok', 'warn'], 'Opened big', 120_000);
+    await page.uncheck('#reproducible');
+    // A timer on the page's thread every 10 ms: the longest gap is how long the page froze.
+    await page.evaluate(() => {
+      window.gaps = { last: performance.now(), max: 0, ticks: 0 };
+      window.gapTimer = setInterval(() => {
+        const now = performance.now();
+        window.gaps.max = Math.max(window.gaps.max, now - window.gaps.last);
+        window.gaps.last = now;
+        window.gaps.ticks++;
+      }, 10);
+    });
+    const started = Date.now();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#package')]);
+    await statusAfter(page, ['ok'], 'Packaged', 120_000);
+    results.bigPackageMs = String(Date.now() - started);
+    const gaps = await page.evaluate(() => {
+      clearInterval(window.gapTimer);
+      return window.gaps;
+    });
+    results.bigMaxGapMs = String(Math.round(gaps.max));
+    results.bigTicks = String(gaps.ticks);
+    results.bigArchiveBytes = String(statSync(await download.path()).size);
+    results.bigStatus = (await page.textContent('#status')).trim();
+    await shot(page, 's5-large-chart');
+  });
+
+  ok = true;
+} catch (error) {
+  results.error = String(error.stack || error);
+} finally {
+  await browser.close();
+  results.ok = String(ok);
+  for (const [k, v] of Object.entries(timings)) results[`ms.${k}`] = String(v);
+  writeFileSync(
+    join(RESULTS, 'session.txt'),
+    Object.entries(results)
+      .map(([k, v]) => `${k}=${String(v).replace(/\n/g, '\\n')}`)
+      .join('\n') + '\n',
+  );
+  writeFileSync(join(RESULTS, 'session-page.log'), log.join('\n') + '\n');
+  if (!ok) {
+    console.error(log.slice(-40).join('\n'));
+    process.exit(1);
+  }
+}
