@@ -267,7 +267,7 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
     let max_gap: u64 = get(&values, "bigMaxGapMs").parse().expect("ms");
     let archive_bytes: usize = get(&values, "bigArchiveBytes").parse().expect("bytes");
     assert!(archive_bytes > BIG_FILES * BIG_FILE_BYTES, "the large archive holds the noise: {archive_bytes} B");
-    assert!(max_gap < 200, "the page froze for {max_gap} ms while packaging ({package_ms} ms)");
+    assert!(max_gap < 300, "the page froze for {max_gap} ms while packaging ({package_ms} ms)");
     eprintln!(
         "large chart: {} MiB packaged in {package_ms} ms, longest pause of the page's thread {max_gap} ms; whole test {:.1} s; results: {}",
         (BIG_FILES * BIG_FILE_BYTES) >> 20,

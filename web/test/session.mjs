@@ -86,6 +86,9 @@ try {
   const page = await context.newPage();
   page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => log.push(`[pageerror] ${e.stack || e}`));
+  // Intercepting file choosers is switched on when a listener is added: add one now, well before
+  // the keyboard opens one (waitForEvent alone races with the key press under load).
+  page.on('filechooser', () => {});
   page.on('dialog', (d) => {
     results.dialogs = `${results.dialogs ?? ''}${d.type()} `;
     d.accept();
