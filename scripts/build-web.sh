@@ -5,6 +5,7 @@
 # wasm-opt -Oz (node_modules/.bin first on PATH; never Debian's binaryen), and copies app.js and
 # style.css. Prints each file's size and the app's total gzip -9 size (wasm + js + css + html).
 # Runs scripts/setup.sh first (trunk, wasm-bindgen-cli, npm ci) unless CHARTPACK_SETUP_DONE=1.
+# --if-stale skips the build when dist/ is newer than everything it is built from.
 # Serve it with `chartpack serve --static-dir dist` (scripts/run.sh --serve does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,16 @@ if [ "$(wasm-opt --version 2>/dev/null)" != "wasm-opt version 132 (version_132)"
   exit 1
 fi
 
+# --if-stale (scripts/run.sh): keep dist/ when nothing it is built from changed since it was built.
+inputs=(web crates Cargo.toml Cargo.lock Trunk.toml)
+if [ "${1:-}" = "--if-stale" ] && [ -f dist/.built ] && [ -f dist/index.html ] &&
+  [ -z "$(find "${inputs[@]}" -type f -newer dist/.built -print -quit)" ]; then
+  echo "dist/ is up to date (built from the current web/, crates/, Cargo.lock and Trunk.toml)"
+  exit 0
+fi
+
 start=$SECONDS
+started_at=$(date +%s)
 # Trunk passes --offline to cargo; setup.sh ran `cargo fetch`. Quiet unless it fails.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -30,6 +40,7 @@ if ! trunk build --release --offline >"$log" 2>&1; then
   exit 1
 fi
 [ -f dist/index.html ] || { echo "build-web: trunk left no dist/index.html" >&2; exit 1; }
+touch -d "@$started_at" dist/.built # what --if-stale compares with (a dot file: never served)
 
 echo "dist/ built by trunk in $((SECONDS - start)) s:"
 total_raw=0

@@ -15,7 +15,7 @@ out="${OUT_DIR:-target/charts}"
 bash scripts/setup.sh
 cargo build --release --locked -q -p chartpack-cli
 # --serve: the web app too (trunk -> dist/), so the proxy serves it.
-if [ "$serve" = 1 ]; then CHARTPACK_SETUP_DONE=1 bash scripts/build-web.sh; fi
+if [ "$serve" = 1 ]; then CHARTPACK_SETUP_DONE=1 bash scripts/build-web.sh --if-stale; fi
 cp="${CARGO_TARGET_DIR:-target}/release/chartpack"
 echo "\$ chartpack lint $chart"; "$cp" lint "$chart"
 echo; echo "\$ chartpack package $chart -d $out"; "$cp" package "$chart" -d "$out"
