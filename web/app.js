@@ -660,6 +660,15 @@ function progress(p) {
 
 function hint(error) {
   switch (error?.code) {
+    case 'unauthorized':
+      return ' Check the username and password (or token) for this registry, then log in again.';
+    case 'aborted':
+      return ' It took too long and was stopped; check the connection and try again.';
+    case 'digest_mismatch':
+    case 'size_mismatch':
+      return ' The registry sent other bytes than its manifest names; nothing was kept.';
+    case 'too_large':
+      return ' The registry sent more than chartpack accepts for a chart.';
     case 'denied':
       return ' The account may not write to this repository.';
     case 'transport':

@@ -13,6 +13,7 @@
 // Error keeps only its message. Bytes cross as Uint8Arrays (transferred where the worker owns them).
 
 let cp = null;
+let loaded = null; // settles when the module is loaded: calls that arrive before it wait for it
 const registries = new Map(); // settings key → Registry (its token cache lives on between calls)
 const controllers = new Map(); // call id → AbortController
 
@@ -81,6 +82,9 @@ async function run({ id, method, args }) {
     progress: (p) => postMessage({ id, progress: { done: p.done, total: p.total } }),
   };
   try {
+    if (!loaded) throw new Error('the page sent a call before { init }');
+    await loaded;
+    if (!cp) throw new Error('the WebAssembly module failed to load (see the browser console)');
     const fn = METHODS[method];
     if (!fn) throw Object.assign(new Error(`the worker has no method ${method}`), { code: 'invalid_input' });
     const result = await fn(...args, call);
@@ -105,7 +109,7 @@ async function start({ js, wasm }) {
 }
 
 addEventListener('message', ({ data }) => {
-  if (data.init) start(data.init);
+  if (data.init) loaded ??= start(data.init);
   else if (data.abort !== undefined) controllers.get(data.abort)?.abort(new DOMException('aborted by the page', 'AbortError'));
   else run(data);
 });
