@@ -5,7 +5,7 @@
 # against the registry direct (requests/s, added latency, peak RSS on a 100 MiB blob), then
 # `dependency update` against helm's on a chart with registry and classic-repository ranges, then the
 # npm package's wasm in headless Chromium (instantiate, package) next to the native CLI and
-# helm. BENCH_RUNS sets the run count.
+# helm, then the web app in headless Chromium (ready, open, package). BENCH_RUNS sets the run count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,3 +23,7 @@ echo
 CHARTPACK_SETUP_DONE=1 bash scripts/build-pkg.sh >/dev/null
 cargo build --release --locked -q -p chartpack-e2e --bin bench_wasm
 target/release/bench_wasm target/release/chartpack
+echo
+CHARTPACK_SETUP_DONE=1 bash scripts/build-web.sh --if-stale >/dev/null
+cargo build --release --locked -q -p chartpack-e2e --bin bench_web
+target/release/bench_web target/release/chartpack

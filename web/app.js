@@ -303,6 +303,7 @@ async function preview() {
   // Work runs in the worker while the page stays live: a chart opened meanwhile wins.
   const chart = current;
   const stale = () => chart !== current;
+  const started = performance.now();
   const input = chart.kind === 'dir' ? chart.files : chart.bytes;
   setStatus('info', `Reading ${chart.label}…`);
 
@@ -366,6 +367,7 @@ async function preview() {
   }
   if (stale()) return;
   renderLint(findings, lintError);
+  document.body.dataset.openMs = String(Math.round(performance.now() - started)); // read by web/test/bench.mjs
   const errors = findings.filter((f) => f.severity === 'ERROR').length;
   setStatus(
     lintError || errors ? 'warn' : 'ok',
@@ -457,15 +459,14 @@ async function doPackage() {
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   setStatus('info', `Packaging ${current.label}…`);
+  const started = performance.now();
   try {
-    if (current.kind === 'dir') {
-      const options = $('reproducible').checked ? { reproducible: true } : {};
-      packaged = await call('packageChart', [current.files, options]);
-    } else {
-      const v = await call('verifyArchive', [current.bytes, current.fileName]);
-      packaged = { fileName: current.fileName, archive: current.bytes, digest: v.digest, name: v.name, version: v.version };
-    }
-    const artifact = await call('buildManifest', [packaged.archive, { fileName: packaged.fileName }]);
+    // One trip to the worker: the archive (packaged, or the open one verified) and its manifest.
+    const options = current.kind === 'dir' && $('reproducible').checked ? { reproducible: true } : {};
+    const input = current.kind === 'dir' ? current.files : current.bytes;
+    const made = await call('packageWithManifest', [current.kind, input, current.fileName ?? null, options]);
+    packaged = made.packaged;
+    const artifact = made.artifact;
     $('digest').textContent = packaged.digest;
     $('archive-size').textContent = formatBytes(packaged.archive.length);
     let manifest = new TextDecoder().decode(artifact.manifest);
@@ -478,7 +479,9 @@ async function doPackage() {
     $('packaged').hidden = false;
     $('push').disabled = false;
     download(packaged.archive, packaged.fileName);
-    setStatus('ok', `Packaged ${packaged.fileName} (${packaged.digest})`);
+    const took = Math.round(performance.now() - started);
+    document.body.dataset.packageMs = String(took); // read by web/test/bench.mjs
+    setStatus('ok', `Packaged ${packaged.fileName} (${packaged.digest}) in ${took} ms`);
   } catch (error) {
     fail('Packaging failed', error);
   } finally {

@@ -58,6 +58,16 @@ const METHODS = {
   verifyArchive: (bytes, fileName) => cp.verifyArchive(bytes, fileName),
   packageChart: (files, options) => cp.packageChart(files, options),
   buildManifest: (archive, options) => cp.buildManifest(archive, options),
+  // "Package" in one trip: a folder is packaged, an archive verified; then the manifest of either.
+  packageWithManifest: (kind, input, fileName, options) => {
+    let packaged;
+    if (kind === 'dir') packaged = cp.packageChart(input, options);
+    else {
+      const v = cp.verifyArchive(input, fileName);
+      packaged = { fileName, archive: input, digest: v.digest, name: v.name, version: v.version };
+    }
+    return { packaged, artifact: cp.buildManifest(packaged.archive, { fileName: packaged.fileName }) };
+  },
   computeValues: (input, options) => cp.computeValues(input, options),
   updateDependencies: (files, options, call) => cp.updateDependencies(files, { ...options, signal: call.signal(options.timeoutMs) }),
   login: (settings, options, call) => registry(settings).login({ signal: call.signal(options.timeoutMs) }),

@@ -273,6 +273,29 @@ pub mod bench {
         command
     }
 
+    /// The `count` largest corpus charts (by bytes on disk) that helm packages (into `out`).
+    pub fn largest_packable_charts(
+        corpus: &Path,
+        helm: &crate::Helm,
+        work: &Path,
+        out: &Path,
+        count: usize,
+    ) -> Vec<std::path::PathBuf> {
+        let mut charts: Vec<(u64, std::path::PathBuf)> = std::fs::read_dir(corpus.join("charts"))
+            .expect("corpus charts")
+            .flatten()
+            .map(|e| (dir_bytes(&e.path()), e.path()))
+            .collect();
+        charts.sort_by_key(|c| std::cmp::Reverse(c.0));
+        let out = out.to_string_lossy();
+        charts
+            .into_iter()
+            .filter(|(_, c)| helm.run(work, &["package", &c.to_string_lossy(), "-d", &out]).status.success())
+            .take(count)
+            .map(|(_, c)| c)
+            .collect()
+    }
+
     /// Runs a command and fails loudly: a benchmark of a failing command measures nothing.
     pub fn run(mut command: std::process::Command) {
         let out = command.output().expect("spawn");

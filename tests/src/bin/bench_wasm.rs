@@ -13,7 +13,7 @@ use std::process::Command;
 
 use chartpack::chart::{load_directory, Timestamp, DEFAULT_LOAD_LIMITS};
 use chartpack::{package, PackageOptions};
-use chartpack_e2e::bench::{dir_bytes, ms, time_runs};
+use chartpack_e2e::bench::{largest_packable_charts, ms, time_runs};
 use chartpack_e2e::{corpus, repo_root, Helm, TempDir};
 
 /// Why the browser side cannot run here, if it cannot.
@@ -53,18 +53,7 @@ fn main() {
     let out_arg = out.to_string_lossy().into_owned();
 
     // The three largest charts that helm packages.
-    let mut charts: Vec<(u64, PathBuf)> = std::fs::read_dir(corpus.join("charts"))
-        .expect("corpus charts")
-        .flatten()
-        .map(|e| (dir_bytes(&e.path()), e.path()))
-        .collect();
-    charts.sort_by_key(|c| std::cmp::Reverse(c.0));
-    let charts: Vec<PathBuf> = charts
-        .into_iter()
-        .filter(|(_, c)| helm.run(work.path(), &["package", &c.to_string_lossy(), "-d", &out_arg]).status.success())
-        .take(3)
-        .map(|(_, c)| c)
-        .collect();
+    let charts = largest_packable_charts(&corpus, &helm, work.path(), &out, 3);
 
     // Chromium: instantiate over fresh page loads, packageChart per chart.
     let results = work.path().join("results");
