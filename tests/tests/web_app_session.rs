@@ -1,7 +1,8 @@
 //! The web app's session features in real headless Chromium (`web/test/session.mjs` drives the
 //! page), on charts this test makes (no corpus needed), served by `chartpack serve --static-dir
 //! dist` in front of the real `distribution` registry with Basic auth:
-//! - a chart folder opened from the keyboard alone, and every control labelled;
+//! - a chart folder opened from the keyboard alone, every control labelled, and no axe-core
+//!   WCAG 2.1 A/AA violation on the start page or with a chart open;
 //! - a chart folder dropped as a real directory drag (CDP `Input.dispatchDragEvent`);
 //! - "Update dependencies" (an OCI range on the registry, through the proxy, with the panel's
 //!   credentials; a `file://` chart the user picks), judged by helm: the same `Chart.lock` but for
@@ -12,7 +13,7 @@
 //!   is, and are gone when it is unticked;
 //! - a large chart (48 MiB) packages in the worker while the page's thread keeps answering.
 //!
-//! Needs `dist/index.html`, `node_modules/playwright-core`, Node 20+, Chromium and helm; without
+//! Needs `dist/index.html`, `node_modules/playwright-core` and `axe-core`, Node 20+, Chromium and helm; without
 //! them it skips with a note, except under CI (`CI` set).
 #![allow(clippy::print_stderr)] // timings and artefact paths are the point of the notes
 
@@ -97,7 +98,11 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_and_stays_responsive() {
-    let Some(root) = js::prerequisites("web app session test", &["node_modules/playwright-core"]) else { return };
+    let Some(root) =
+        js::prerequisites("web app session test", &["node_modules/playwright-core", "node_modules/axe-core"])
+    else {
+        return;
+    };
     let dist = root.join("dist");
     if !dist.join("index.html").is_file() {
         assert!(std::env::var_os("CI").is_none(), "dist/index.html missing under CI (scripts/build-web.sh)");
@@ -193,6 +198,13 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
     let tabs: u32 = get(&values, "tabsToDrop").parse().expect("tab count");
     assert!(tabs <= 3, "{tabs} Tab presses to reach the drop zone");
     assert_eq!(get(&values, "unlabelled"), "", "controls without a label");
+    assert_eq!(get(&values, "axeStart"), "", "axe-core WCAG 2.1 A/AA violations on the start page");
+    assert_eq!(get(&values, "axeWithChart"), "", "axe-core WCAG 2.1 A/AA violations with a chart open");
+    assert!(
+        get(&values, "axeProbe").contains("label("),
+        "axe-core flags an unlabelled input: {}",
+        get(&values, "axeProbe")
+    );
 
     // A dropped directory.
     assert_eq!(get(&values, "dropTitle"), "parent 0.1.0", "{}", get(&values, "dropStatus"));

@@ -1,6 +1,7 @@
 // The web app's session features in headless Chromium (tests/tests/web_app_session.rs starts the
 // registry with Basic auth and `chartpack serve --static-dir dist`, and makes the charts):
 //   - open a chart folder from the keyboard alone (Tab to the drop zone, Enter, the file chooser);
+//   - axe-core's WCAG 2.1 A/AA rules on the start page and on a chart's page;
 //   - drop a chart folder onto the drop zone (a real directory drag, dispatched through CDP);
 //   - update its dependencies (an OCI range on the registry through the proxy, a file:// chart
 //     picked by the user), then package it (the download is saved for helm to judge);
@@ -77,6 +78,16 @@ async function load(page) {
 
 const storage = (page) => page.evaluate(() => JSON.stringify(localStorage));
 
+/** axe-core's WCAG 2 A/AA rules on the page as it is: "rule(impact)×nodes: target" per violation. */
+async function accessibility(page) {
+  await page.addScriptTag({ path: join(process.cwd(), 'node_modules/axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}(${v.impact})×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations.join(' | ');
+}
+
 const { chromium } = await import('playwright-core');
 const executablePath = process.env.CHROMIUM || execSync('command -v chromium', { shell: '/bin/bash' }).toString().trim();
 const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
@@ -96,6 +107,7 @@ try {
 
   await step('open a chart folder with the keyboard only', async () => {
     await load(page);
+    results.axeStart = await accessibility(page);
     // From the top of the page, Tab until the drop zone has the focus.
     let presses = 0;
     while (presses < 10 && !(await page.evaluate(() => document.activeElement?.id === 'drop'))) {
@@ -126,6 +138,11 @@ try {
     for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
     results.dropStatus = await statusAfter(page, ['ok', 'warn'], 'Opened parent');
     results.dropTitle = (await page.textContent('#chart-title')).trim();
+    results.axeWithChart = await accessibility(page);
+    // The check can fail: an input without a label is reported.
+    await page.evaluate(() => document.body.append(Object.assign(document.createElement('input'), { id: 'axe-probe' })));
+    results.axeProbe = await accessibility(page);
+    await page.evaluate(() => document.getElementById('axe-probe').remove());
     results.depsListed = (await page.$$eval('#deps-list li', (li) => li.map((x) => x.textContent.trim()))).join(' | ');
     await shot(page, 's1-dropped-folder');
   });
