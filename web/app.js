@@ -801,14 +801,16 @@ function showCommands(reference, chart, version) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Keeping the user's work across a reload: the open chart (its files or archive) in IndexedDB,
-// the registry panel's host, repository and proxy and the --set lines in localStorage. All of it
-// stays in this browser; "Close" forgets the chart. Credentials are kept only when the user ticks
-// "Remember" (localStorage, per registry host, unencrypted: the hint says so).
+// Keeping the user's work across a reload: the open chart (its files or archive) and the values
+// panel's -f files in IndexedDB, the registry panel's host, repository and proxy and the --set
+// lines in localStorage. All of it stays in this browser; "Close" forgets the chart and the values
+// files. Credentials are kept only when the user ticks "Remember" (localStorage, per registry
+// host, unencrypted: the hint says so).
 
 const DB_NAME = 'chartpack';
 const STORE = 'session';
 const CHART_KEY = 'chart';
+const VALUES_KEY = 'values';
 const FORM_KEY = 'chartpack.form';
 const CREDENTIALS_KEY = 'chartpack.credentials';
 
@@ -849,21 +851,44 @@ async function keepChart(chart) {
   }
 }
 
-async function forgetChart() {
+/** Forgets what is kept for a reload under `key` ('chart' or 'values'). */
+async function forgetKept(key) {
   try {
-    await stored('readwrite', (s) => s.delete(CHART_KEY));
+    await stored('readwrite', (s) => s.delete(key));
   } catch (error) {
-    console.warn('could not forget the kept chart', error);
+    console.warn(`could not forget the kept ${key}`, error);
   }
 }
 
-/** The chart kept before the reload, if any (null when storage is unavailable). */
-async function keptChart() {
+/** What was kept under `key` before the reload, if anything (null when storage is unavailable). */
+async function kept(key) {
   try {
-    return (await stored('readonly', (s) => s.get(CHART_KEY))) ?? null;
+    return (await stored('readonly', (s) => s.get(key))) ?? null;
   } catch {
     return null;
   }
+}
+
+/** Keeps the values panel's `-f` files (names and bytes) for a reload. */
+async function keepValuesFiles() {
+  const files = await Promise.all([...($('values-files').files ?? [])].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  try {
+    if (files.length) await stored('readwrite', (s) => s.put(files, VALUES_KEY));
+    else await forgetKept(VALUES_KEY);
+    if (files.length) setStatus('ok', `Values files ${files.map((f) => f.name).join(', ')}: kept in this browser for a reload`);
+  } catch (error) {
+    console.warn('the values files could not be kept for a reload', error);
+    setStatus('warn', `Values files ${files.map((f) => f.name).join(', ')}: this browser would not keep them, so a reload forgets them`);
+  }
+}
+
+/** Puts the kept `-f` files back into the values panel's file input. */
+async function restoreValuesFiles() {
+  const files = await kept(VALUES_KEY);
+  if (!Array.isArray(files) || !files.length) return;
+  const transfer = new DataTransfer();
+  for (const f of files) transfer.items.add(new File([f.bytes], f.name));
+  $('values-files').files = transfer.files;
 }
 
 const FORM_FIELDS = ['reg-host', 'reg-repo', 'reg-proxy', 'tags-chart', 'set-lines'];
@@ -890,20 +915,22 @@ function restoreForm() {
 
 /** Reopens the chart kept before a reload, and says so. */
 async function restoreChart() {
-  const kept = await keptChart();
-  if (!kept || current || !['dir', 'tgz'].includes(kept.kind)) return;
-  current = { ...kept, kept: true };
+  const chart = await kept(CHART_KEY);
+  if (!chart || current || !['dir', 'tgz'].includes(chart.kind)) return;
+  current = { ...chart, kept: true };
   await preview();
   const note = $('restored');
-  note.textContent = `Reopened ${kept.label} as it was before the reload (kept in this browser only, since ${new Date(kept.savedAt).toLocaleString()}). Close forgets it.`;
+  note.textContent = `Reopened ${chart.label} as it was before the reload (kept in this browser only, since ${new Date(chart.savedAt).toLocaleString()}). Close forgets it.`;
   note.hidden = false;
 }
 
 async function closeChart() {
   current = null;
   clearChart();
-  await forgetChart();
-  setStatus('ok', 'Closed the chart; this browser no longer keeps it.');
+  $('values-files').value = '';
+  await forgetKept(CHART_KEY);
+  await forgetKept(VALUES_KEY);
+  setStatus('ok', 'Closed the chart; this browser no longer keeps it or its values files.');
   $('drop').focus();
 }
 
@@ -1017,6 +1044,7 @@ function wire() {
   $('update-deps').addEventListener('click', doUpdateDependencies);
   $('close-chart').addEventListener('click', () => guarded('Closing the chart failed', closeChart));
   for (const id of FORM_FIELDS) $(id).addEventListener('change', keepForm);
+  $('values-files').addEventListener('change', () => guarded('Keeping the values files failed', keepValuesFiles));
   $('reg-host').addEventListener('change', showRememberedCredentials);
   $('reg-remember').addEventListener('change', () => {
     credentialHint();
@@ -1074,7 +1102,10 @@ async function main() {
   }
   document.body.dataset.exports = exportNames.join(',');
   setStatus('ok', 'Ready. Open a chart folder or a .tgz to begin.');
-  await guarded('Reopening the chart kept before the reload failed', restoreChart);
+  await guarded('Reopening the chart kept before the reload failed', async () => {
+    await restoreValuesFiles();
+    await restoreChart();
+  });
   document.body.dataset.ready = 'true';
 }
 

@@ -8,7 +8,8 @@
 //!   credentials; a `file://` chart the user picks), judged by helm: the same `Chart.lock` but for
 //!   its time, the same printed lines, the packaged archive holds the files `helm dependency
 //!   update` + `helm package` give, and `helm template` renders it with both subcharts;
-//! - a reload brings the chart back and says so; Close forgets it;
+//! - a reload brings back the chart, the values files and `--set` lines, and says so; Close forgets
+//!   them; a dropped `.tgz` is verified and shown, a dropped file that is not one refused;
 //! - credentials are stored nowhere unless "Remember" is ticked, come back after a reload when it
 //!   is, and are gone when it is unticked;
 //! - a large chart (48 MiB) packages in the worker while the page's thread keeps answering.
@@ -169,6 +170,9 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
         std::fs::write(&path, noise(BIG_FILE_BYTES, i as u64 + 7)).expect("write blob");
     }
 
+    let values_file = work.path().join("values-prod.yaml");
+    write(&values_file, "greeting: from-prod\n");
+
     let proxy =
         Proxy::start(&["--registry", &registry.url(), "--allow-private", &host, "--static-dir", path_str(&dist)]);
     let env = [
@@ -179,6 +183,7 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
         ("LOCAL_DIR", path_str(&local).to_owned()),
         ("PARENT_DIR", path_str(&parent).to_owned()),
         ("BIG_DIR", path_str(&big).to_owned()),
+        ("VALUES_FILE", path_str(&values_file).to_owned()),
         ("RESULTS_DIR", results.to_string_lossy().into_owned()),
     ];
     let run_js = js::node(&root, work.path(), "web-session", &["web/test/session.mjs"], &env, CHILD_TIMEOUT);
@@ -261,7 +266,17 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
     assert_eq!(get(&values, "reloadHasLock"), "true", "the updated dependencies came back too");
     assert_eq!(get(&values, "reloadHost"), host, "the registry host is kept");
     assert_eq!(get(&values, "reloadPassword"), "", "the password is not kept without Remember");
+    assert_eq!(get(&values, "reloadValuesFiles"), "values-prod.yaml", "the -f file is kept");
+    assert_eq!(get(&values, "reloadSetLines"), "string: extra=010", "the --set lines are kept");
+    let computed = get(&values, "reloadComputed");
+    assert!(computed.contains("greeting: from-prod") && computed.contains("extra: \"010\""), "{computed}");
     assert_eq!(get(&values, "afterCloseHidden"), "true", "Close forgets the chart");
+    assert_eq!(get(&values, "afterCloseValuesFiles"), "0", "Close forgets the values files");
+
+    // A dropped archive is verified and shown; a dropped file that is not one is refused.
+    assert_eq!(get(&values, "droppedTgzVerified"), "true", "{}", get(&values, "droppedTgzStatus"));
+    let other = get(&values, "droppedOtherStatus");
+    assert!(other.contains("values-prod.yaml is not a .tgz") && other.contains("invalid_input"), "{other}");
     assert!(!values.contains_key("dialogs"), "no leave-page dialog: {:?}", values.get("dialogs"));
 
     // Credentials.

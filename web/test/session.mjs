@@ -5,7 +5,8 @@
 //   - drop a chart folder onto the drop zone (a real directory drag, dispatched through CDP);
 //   - update its dependencies (an OCI range on the registry through the proxy, a file:// chart
 //     picked by the user), then package it (the download is saved for helm to judge);
-//   - reload: the chart comes back and says so; Close forgets it;
+//   - reload: the chart, the values files and --set lines come back and say so; Close forgets them;
+//   - drop a .tgz (verified and shown), and a file that is not one (a clear error);
 //   - credentials: kept nowhere unless "Remember" is ticked; remembered across a reload; forgotten
 //     when unticked;
 //   - a large chart packages in the worker while the page keeps answering (longest gap between
@@ -14,7 +15,7 @@
 //
 // Environment: APP_URL, REGISTRY_HOST, REG_USER, REG_PASS, LOCAL_DIR (the file:// chart, also the
 // keyboard one), PARENT_DIR (a chart depending on oci://REGISTRY_HOST/deps/sub and file://../local),
-// BIG_DIR (a large chart), RESULTS_DIR, CHROMIUM (optional).
+// BIG_DIR (a large chart), VALUES_FILE (a values file setting greeting), RESULTS_DIR, CHROMIUM (optional).
 
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ const PASS = required('REG_PASS');
 const LOCAL_DIR = required('LOCAL_DIR');
 const PARENT_DIR = required('PARENT_DIR');
 const BIG_DIR = required('BIG_DIR');
+const VALUES_FILE = required('VALUES_FILE');
 const RESULTS = required('RESULTS_DIR');
 
 const results = {};
@@ -170,6 +172,10 @@ try {
   });
 
   await step('reload: the chart comes back, then Close forgets it', async () => {
+    await page.setInputFiles('#values-files', VALUES_FILE);
+    results.valuesKeptStatus = await statusAfter(page, ['ok'], 'kept in this browser for a reload');
+    await page.fill('#set-lines', 'string: extra=010');
+    await page.dispatchEvent('#set-lines', 'change');
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     await statusAfter(page, ['ok', 'warn'], 'Opened');
@@ -178,12 +184,35 @@ try {
     results.reloadHasLock = String((await page.$$eval('#deps-list li', (li) => li.map((x) => x.textContent))).every((t) => t.includes('.tgz')));
     results.reloadHost = await page.inputValue('#reg-host');
     results.reloadPassword = await page.inputValue('#reg-pass');
+    results.reloadValuesFiles = await page.$eval('#values-files', (i) => [...i.files].map((f) => f.name).join(','));
+    results.reloadSetLines = await page.inputValue('#set-lines');
+    await page.click('#compute-values');
+    await statusAfter(page, ['ok'], 'Computed the values');
+    results.reloadComputed = (await page.textContent('#merged-values')).trim();
     await shot(page, 's3-reloaded');
     await page.click('#close-chart');
     await statusAfter(page, ['ok'], 'Closed');
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     results.afterCloseHidden = String(await page.locator('#chart').isHidden());
+    results.afterCloseValuesFiles = String(await page.$eval('#values-files', (i) => i.files.length));
+  });
+
+  await step('drop a .tgz, then a file that is not one', async () => {
+    const box = await page.locator('#drop').boundingBox();
+    const cdp = await context.newCDPSession(page);
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    const drop = async (file) => {
+      const data = { items: [], files: [file], dragOperationsMask: 1 };
+      for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+    };
+    await drop(results.depsArchive);
+    results.droppedTgzStatus = await statusAfter(page, ['ok', 'warn'], 'Opened parent');
+    results.droppedTgzVerified = String(await page.locator('#verify.ok').count() === 1);
+    await drop(VALUES_FILE);
+    results.droppedOtherStatus = await statusAfter(page, ['error'], 'not a .tgz');
+    await page.click('#close-chart');
+    await statusAfter(page, ['ok'], 'Closed');
   });
 
   await step('credentials: kept only when "Remember" is ticked', async () => {
