@@ -1,7 +1,9 @@
 //! `chartpack serve` as the e2e tests run it: a real process on a free loopback port, its log
 //! (stderr, one JSON line per request) kept in a file.
 
-use std::path::PathBuf;
+#![allow(clippy::print_stderr)] // a failing driver's context is the point
+
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -82,6 +84,33 @@ impl Proxy {
     /// Everything it logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The last `lines` lines of the log.
+    pub fn log_tail(&self, lines: usize) -> String {
+        let log = self.log();
+        let all: Vec<&str> = log.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+
+    /// Runs a Node browser driver (`js::node`) against this proxy and asserts it succeeded; on
+    /// failure the proxy's log tail is printed first. The driver's output is printed either way.
+    pub fn drive(
+        &self,
+        root: &Path,
+        work: &Path,
+        label: &str,
+        script: &str,
+        env: &[(&str, String)],
+        timeout: Duration,
+    ) -> crate::js::Run {
+        let run = crate::js::node(root, work, label, &[script], env, timeout);
+        if run.code != Some(0) {
+            eprintln!("--- proxy log (tail) ---\n{}", self.log_tail(60));
+        }
+        run.assert_ok();
+        eprintln!("{}", run.stdout.trim_end());
+        run
     }
 }
 

@@ -98,12 +98,7 @@ fn chromium_pushes_and_pulls_through_the_proxy_with_basic_and_token_auth_then_he
         ("DIRECT_HOSTS", direct_hosts),
         ("CHARTPACK_RESULTS_DIR", results.to_string_lossy().into_owned()),
     ];
-    let run = js::node(&root, work.path(), "proxy-browser", &["pkg/test/proxy.mjs"], &env, CHILD_TIMEOUT);
-    if run.code != Some(0) {
-        eprintln!("--- proxy log (tail) ---\n{}", tail(&proxy.log(), 60));
-    }
-    run.assert_ok();
-    eprintln!("{}", run.stdout.trim_end());
+    proxy.drive(&root, work.path(), "proxy-browser", "pkg/test/proxy.mjs", &env, CHILD_TIMEOUT);
 
     let values = key_values(&results.join("proxy-browser.txt"));
     assert_eq!(get(&values, "ok"), "true");
@@ -225,10 +220,4 @@ fn helm_pulls_and_templates(
     assert!(template.status.success(), "helm template: {}", String::from_utf8_lossy(&template.stderr));
     assert!(rendered.contains("kind: ConfigMap") && rendered.contains("greeting: \"hello\""), "rendered:\n{rendered}");
     eprintln!("helm pulled {reference}:{version} (sha256 {sha}) and templated it");
-}
-
-/// The last `lines` lines of `text`.
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
 }

@@ -2,7 +2,7 @@
 //! served by `chartpack serve --static-dir dist` in front of the real `distribution` registry with
 //! htpasswd Basic auth, as a person would use it (`web/test/app.mjs` drives the page): a folder
 //! without `Chart.yaml` shows a clear error and the page keeps working; the corpus chart
-//! `bitnami__redis`, picked through `<input webkitdirectory>`, shows its name, version and lint
+//! `bitnami__redis`, dropped onto the page as a real directory drag (CDP), shows its name, version and lint
 //! findings (each one of `chartpack lint`'s); "Package" (reproducible) downloads the bytes of
 //! `chartpack package --reproducible`; a wrong password fails with `unauthorized`; log in, push
 //! through the proxy, the versions list shows the pushed one, and pulling it previews a verified
@@ -109,14 +109,7 @@ fn the_web_app_opens_lints_packages_pushes_lists_and_pulls_a_chart_in_chromium_t
         ("DOWN_HOST", format!("127.0.0.1:{}", closed_port())),
         ("RESULTS_DIR", results.to_string_lossy().into_owned()),
     ];
-    let run = js::node(&root, work.path(), "web-app", &["web/test/app.mjs"], &env, CHILD_TIMEOUT);
-    if run.code != Some(0) {
-        let log = proxy.log();
-        let lines: Vec<&str> = log.lines().collect();
-        eprintln!("--- proxy log (tail) ---\n{}", lines[lines.len().saturating_sub(40)..].join("\n"));
-    }
-    run.assert_ok();
-    eprintln!("{}", run.stdout.trim_end());
+    proxy.drive(&root, work.path(), "web-app", "web/test/app.mjs", &env, CHILD_TIMEOUT);
 
     let values = key_values(&results.join("web-app.txt"));
     assert_eq!(get(&values, "ok"), "true");

@@ -186,14 +186,7 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
         ("VALUES_FILE", path_str(&values_file).to_owned()),
         ("RESULTS_DIR", results.to_string_lossy().into_owned()),
     ];
-    let run_js = js::node(&root, work.path(), "web-session", &["web/test/session.mjs"], &env, CHILD_TIMEOUT);
-    if run_js.code != Some(0) {
-        let log = proxy.log();
-        let lines: Vec<&str> = log.lines().collect();
-        eprintln!("--- proxy log (tail) ---\n{}", lines[lines.len().saturating_sub(40)..].join("\n"));
-    }
-    run_js.assert_ok();
-    eprintln!("{}", run_js.stdout.trim_end());
+    proxy.drive(&root, work.path(), "web-session", "web/test/session.mjs", &env, CHILD_TIMEOUT);
     let values = key_values(&results.join("session.txt"));
     assert_eq!(get(&values, "ok"), "true");
 

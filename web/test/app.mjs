@@ -1,7 +1,7 @@
 // The web app (dist/, built by scripts/build-web.sh) end to end in headless Chromium, served by
 // `chartpack serve --static-dir dist` in front of a registry with Basic auth (tests/tests/web_app.rs
 // starts both). As a user would: open the app, pick a folder without Chart.yaml (a clear error, the
-// page keeps working), pick the chart folder through <input webkitdirectory>, read the metadata and
+// page keeps working), drop the chart folder onto the page (a real directory drag), read the metadata and
 // lint findings, package reproducibly (the download is saved), log in with a wrong then the right
 // password, push (through the proxy, the page's own origin), list the versions, pull the pushed
 // one and preview it (verified). Screenshots of each screen and a key=value results file go to
@@ -12,18 +12,12 @@
 // where nothing listens), RESULTS_DIR,
 // CHROMIUM (optional).
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { execSync } from 'node:child_process';
+import { dropPaths, launchChromium, required as requiredIn, shot as shotIn, statusAfter, stepper, writeResults } from './lib.mjs';
 
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (see the head of web/test/app.mjs)`);
-  return value;
-}
-
+const required = (name) => requiredIn(name, 'web/test/app.mjs');
 const APP_URL = required('APP_URL');
 const HOST = required('REGISTRY_HOST');
 const USER = required('REG_USER');
@@ -37,48 +31,16 @@ const RESULTS = required('RESULTS_DIR');
 
 const results = {};
 const log = [];
-const say = (...a) => console.log(...a);
 const timings = {};
+const step = stepper(timings);
+const shot = (page, name) => shotIn(page, RESULTS, results, name);
 
-async function step(name, fn) {
-  const t = Date.now();
-  try {
-    const r = await fn();
-    timings[name] = Date.now() - t;
-    say(`ok   ${name} (${timings[name]} ms)`);
-    return r;
-  } catch (error) {
-    say(`FAIL ${name}: ${error.stack || error}`);
-    throw error;
-  }
-}
-
-/** Waits until the status area has class `kind` (or one of kinds) and returns its text. */
-async function statusAfter(page, kinds, contains = '') {
-  await page.waitForFunction(
-    ([kinds, contains]) => {
-      const s = document.getElementById('status');
-      return kinds.some((k) => s.classList.contains(k)) && s.textContent.includes(contains) && !s.textContent.endsWith('…');
-    },
-    [kinds, contains],
-    { timeout: 60_000 },
-  );
-  return page.textContent('#status');
-}
-
-async function shot(page, name) {
-  const path = join(RESULTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  results[`screenshot.${name}`] = path;
-}
-
-const { chromium } = await import('playwright-core');
-const executablePath = process.env.CHROMIUM || execSync('command -v chromium', { shell: '/bin/bash' }).toString().trim();
-const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const browser = await launchChromium();
 let ok = false;
+let page = null;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
+  page = await context.newPage();
   page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => log.push(`[pageerror] ${e.stack || e}`));
   page.on('requestfailed', (r) => log.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
@@ -129,8 +91,8 @@ try {
     results.badSetStatus = (await statusAfter(page, ['error'])).trim();
   });
 
-  await step('open the chart folder', async () => {
-    await page.setInputFiles('#pick-dir', CHART_DIR);
+  await step('drop the chart folder', async () => {
+    await dropPaths(page, '#drop', [CHART_DIR]);
     await statusAfter(page, ['ok', 'warn'], 'Opened');
     results.title = (await page.textContent('#chart-title')).trim();
     results.name = (await page.textContent('#metadata dd[data-key="name"]')).trim();
@@ -223,16 +185,11 @@ try {
   ok = true;
 } catch (error) {
   results.error = String(error.stack || error);
+  results.statusAtFailure = page ? await page.textContent('#status').catch(() => '?') : '';
 } finally {
   await browser.close();
   results.ok = String(ok);
-  for (const [k, v] of Object.entries(timings)) results[`ms.${k}`] = String(v);
-  writeFileSync(
-    join(RESULTS, 'web-app.txt'),
-    Object.entries(results)
-      .map(([k, v]) => `${k}=${String(v).replace(/\n/g, '\\n')}`)
-      .join('\n') + '\n',
-  );
+  writeResults(join(RESULTS, 'web-app.txt'), results, timings);
   writeFileSync(join(RESULTS, 'page.log'), log.join('\n') + '\n');
   if (!ok) {
     console.error(log.slice(-40).join('\n'));

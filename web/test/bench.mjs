@@ -10,7 +10,7 @@
 // Environment: APP_URL, CHARTS (comma-separated folders), BENCH_RUNS, RESULTS_DIR, CHROMIUM.
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { execSync } from 'node:child_process';
+import { launchChromium, statusAfter } from './lib.mjs';
 
 const APP_URL = process.env.APP_URL;
 const CHARTS = (process.env.CHARTS ?? '').split(',').filter(Boolean);
@@ -20,20 +20,7 @@ if (!APP_URL || !CHARTS.length || !RESULTS) throw new Error('APP_URL, CHARTS and
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function statusAfter(page, kinds, contains) {
-  await page.waitForFunction(
-    ([kinds, contains]) => {
-      const s = document.getElementById('status');
-      return kinds.some((k) => s.classList.contains(k)) && s.textContent.includes(contains) && !s.textContent.endsWith('…');
-    },
-    [kinds, contains],
-    { timeout: 120_000, polling: 'raf' },
-  );
-}
-
-const { chromium } = await import('playwright-core');
-const executablePath = process.env.CHROMIUM || execSync('command -v chromium', { shell: '/bin/bash' }).toString().trim();
-const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const browser = await launchChromium();
 const samples = {};
 const add = (key, value) => (samples[key] ??= []).push(value);
 try {
@@ -48,12 +35,12 @@ try {
     for (const chart of CHARTS) {
       const name = basename(chart);
       await page.setInputFiles('#pick-dir', chart);
-      await statusAfter(page, ['ok', 'warn'], 'Opened');
+      await statusAfter(page, ['ok', 'warn'], 'Opened', 120_000);
       const open = Number(await page.getAttribute('body', 'data-open-ms'));
       const t = Date.now();
       await Promise.all([page.waitForEvent('download'), page.click('#package')]);
       const click = Date.now() - t;
-      await statusAfter(page, ['ok'], 'Packaged');
+      await statusAfter(page, ['ok'], 'Packaged', 120_000);
       const packaged = Number(await page.getAttribute('body', 'data-package-ms'));
       if (run > 0) {
         add(`open.${name}`, open);

@@ -19,14 +19,9 @@
 
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execSync } from 'node:child_process';
+import { dropPaths, launchChromium, required as requiredIn, shot as shotIn, statusAfter, stepper, writeResults } from './lib.mjs';
 
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (see the head of web/test/session.mjs)`);
-  return value;
-}
-
+const required = (name) => requiredIn(name, 'web/test/session.mjs');
 const APP_URL = required('APP_URL');
 const HOST = required('REGISTRY_HOST');
 const USER = required('REG_USER');
@@ -40,38 +35,8 @@ const RESULTS = required('RESULTS_DIR');
 const results = {};
 const log = [];
 const timings = {};
-
-async function step(name, fn) {
-  const t = Date.now();
-  try {
-    const r = await fn();
-    timings[name] = Date.now() - t;
-    console.log(`ok   ${name} (${timings[name]} ms)`);
-    return r;
-  } catch (error) {
-    console.log(`FAIL ${name}: ${error.stack || error}`);
-    throw error;
-  }
-}
-
-/** Waits until the status area has one of `kinds` and contains `contains`; returns its text. */
-async function statusAfter(page, kinds, contains = '', timeout = 60_000) {
-  await page.waitForFunction(
-    ([kinds, contains]) => {
-      const s = document.getElementById('status');
-      return kinds.some((k) => s.classList.contains(k)) && s.textContent.includes(contains) && !s.textContent.endsWith('…');
-    },
-    [kinds, contains],
-    { timeout },
-  );
-  return (await page.textContent('#status')).trim();
-}
-
-async function shot(page, name) {
-  const path = join(RESULTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  results[`screenshot.${name}`] = path;
-}
+const step = stepper(timings);
+const shot = (page, name) => shotIn(page, RESULTS, results, name);
 
 async function load(page) {
   await page.goto(APP_URL);
@@ -90,13 +55,12 @@ async function accessibility(page) {
   return violations.join(' | ');
 }
 
-const { chromium } = await import('playwright-core');
-const executablePath = process.env.CHROMIUM || execSync('command -v chromium', { shell: '/bin/bash' }).toString().trim();
-const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+const browser = await launchChromium();
 let ok = false;
+let page = null;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
+  page = await context.newPage();
   page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => log.push(`[pageerror] ${e.stack || e}`));
   // Intercepting file choosers is switched on when a listener is added: add one now, well before
@@ -133,11 +97,7 @@ try {
   });
 
   await step('drop a chart folder (a real directory drag through CDP)', async () => {
-    const box = await page.locator('#drop').boundingBox();
-    const cdp = await context.newCDPSession(page);
-    const data = { items: [], files: [PARENT_DIR], dragOperationsMask: 1 };
-    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
-    for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+    await dropPaths(page, '#drop', [PARENT_DIR]);
     results.dropStatus = await statusAfter(page, ['ok', 'warn'], 'Opened parent');
     results.dropTitle = (await page.textContent('#chart-title')).trim();
     results.axeWithChart = await accessibility(page);
@@ -199,17 +159,10 @@ try {
   });
 
   await step('drop a .tgz, then a file that is not one', async () => {
-    const box = await page.locator('#drop').boundingBox();
-    const cdp = await context.newCDPSession(page);
-    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
-    const drop = async (file) => {
-      const data = { items: [], files: [file], dragOperationsMask: 1 };
-      for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
-    };
-    await drop(results.depsArchive);
+    await dropPaths(page, '#drop', [results.depsArchive]);
     results.droppedTgzStatus = await statusAfter(page, ['ok', 'warn'], 'Opened parent');
     results.droppedTgzVerified = String(await page.locator('#verify.ok').count() === 1);
-    await drop(VALUES_FILE);
+    await dropPaths(page, '#drop', [VALUES_FILE]);
     results.droppedOtherStatus = await statusAfter(page, ['error'], 'not a .tgz');
     await page.click('#close-chart');
     await statusAfter(page, ['ok'], 'Closed');
@@ -271,16 +224,11 @@ try {
   ok = true;
 } catch (error) {
   results.error = String(error.stack || error);
+  results.statusAtFailure = page ? await page.textContent('#status').catch(() => '?') : '';
 } finally {
   await browser.close();
   results.ok = String(ok);
-  for (const [k, v] of Object.entries(timings)) results[`ms.${k}`] = String(v);
-  writeFileSync(
-    join(RESULTS, 'session.txt'),
-    Object.entries(results)
-      .map(([k, v]) => `${k}=${String(v).replace(/\n/g, '\\n')}`)
-      .join('\n') + '\n',
-  );
+  writeResults(join(RESULTS, 'session.txt'), results, timings);
   writeFileSync(join(RESULTS, 'session-page.log'), log.join('\n') + '\n');
   if (!ok) {
     console.error(log.slice(-40).join('\n'));

@@ -1,0 +1,80 @@
+// Helpers shared by the web app's Chromium drivers (app.mjs, session.mjs, bench.mjs).
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execSync } from 'node:child_process';
+
+/** The environment variable `name`, or a failure naming the driver's documentation. */
+export function required(name, driver) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (see the head of ${driver})`);
+  return value;
+}
+
+/** Headless Chromium (CHROMIUM, else `chromium` on PATH) through playwright-core. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  const executablePath = process.env.CHROMIUM || execSync('command -v chromium', { shell: '/bin/bash' }).toString().trim();
+  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
+
+/** A named step: prints ok/FAIL with its time and records the time in `timings`. */
+export function stepper(timings) {
+  return async function step(name, fn) {
+    const t = Date.now();
+    try {
+      const r = await fn();
+      timings[name] = Date.now() - t;
+      console.log(`ok   ${name} (${timings[name]} ms)`);
+      return r;
+    } catch (error) {
+      console.log(`FAIL ${name}: ${error.stack || error}`);
+      throw error;
+    }
+  };
+}
+
+/** Waits until the status area has one of `kinds`, contains `contains` and is not an "…" progress
+ * line; returns its text. */
+export async function statusAfter(page, kinds, contains = '', timeout = 60_000) {
+  await page.waitForFunction(
+    ([kinds, contains]) => {
+      const s = document.getElementById('status');
+      return kinds.some((k) => s.classList.contains(k)) && s.textContent.includes(contains) && !s.textContent.endsWith('…');
+    },
+    [kinds, contains],
+    { timeout },
+  );
+  return (await page.textContent('#status')).trim();
+}
+
+/** A full-page screenshot `name`.png in `dir`, its path recorded in `results`. */
+export async function shot(page, dir, results, name) {
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  results[`screenshot.${name}`] = path;
+}
+
+/** Drops files or directories (absolute paths) onto `selector` as a real drag from the desktop
+ * would (CDP Input.dispatchDragEvent; a directory arrives as a directory entry). */
+export async function dropPaths(page, selector, paths) {
+  // In the middle of the viewport: not under the sticky status bar at the top.
+  await page.$eval(selector, (el) => el.scrollIntoView({ block: 'center' }));
+  const box = await page.locator(selector).boundingBox(); // viewport coordinates, as CDP wants
+  const cdp = await page.context().newCDPSession(page);
+  // Canonical paths: Chromium makes no directory entry for a path with `..` in it.
+  const data = { items: [], files: paths.map((p) => realpathSync(p)), dragOperationsMask: 1 };
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+  await cdp.detach();
+}
+
+/** Writes `results` (and the step timings as ms.STEP) as key=value lines, newlines escaped. */
+export function writeResults(path, results, timings) {
+  for (const [k, v] of Object.entries(timings)) results[`ms.${k}`] = String(v);
+  writeFileSync(
+    path,
+    Object.entries(results)
+      .map(([k, v]) => `${k}=${String(v).replace(/\n/g, '\\n')}`)
+      .join('\n') + '\n',
+  );
+}
