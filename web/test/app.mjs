@@ -15,35 +15,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { dropPaths, launchChromium, required as requiredIn, shot as shotIn, statusAfter, stepper, writeResults } from './lib.mjs';
+import { dropPaths, runDriver, statusAfter } from './lib.mjs';
 
-const required = (name) => requiredIn(name, 'web/test/app.mjs');
-const APP_URL = required('APP_URL');
-const HOST = required('REGISTRY_HOST');
-const USER = required('REG_USER');
-const PASS = required('REG_PASS');
-const CHART_DIR = required('CHART_DIR');
-const BAD_DIR = required('BAD_DIR');
-const LINT_DIR = required('LINT_DIR');
-const HOSTILE_TGZ = required('HOSTILE_TGZ');
-const DOWN_HOST = required('DOWN_HOST');
-const RESULTS = required('RESULTS_DIR');
-
-const results = {};
-const log = [];
-const timings = {};
-const step = stepper(timings);
-const shot = (page, name) => shotIn(page, RESULTS, results, name);
-
-const browser = await launchChromium();
-let ok = false;
-let page = null;
-try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`[pageerror] ${e.stack || e}`));
-  page.on('requestfailed', (r) => log.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+const NAMES = ['CHART_DIR', 'BAD_DIR', 'LINT_DIR', 'HOSTILE_TGZ', 'DOWN_HOST'];
+await runDriver('web-app', NAMES, async ({ page, context, env, results, step, shot }) => {
+  const { APP_URL, REGISTRY_HOST: HOST, REG_USER: USER, REG_PASS: PASS, RESULTS_DIR: RESULTS } = env;
+  const { CHART_DIR, BAD_DIR, LINT_DIR, HOSTILE_TGZ, DOWN_HOST } = env;
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
 
@@ -182,17 +159,4 @@ try {
   // The worker's requests count too (Playwright reports a dedicated worker's fetches).
   results.proxied = String(requests.filter((u) => u.startsWith(`${origin}/r/`)).length);
   results.direct = String(requests.filter((u) => /^https?:/.test(u) && new URL(u).origin !== origin && new URL(u).host !== DOWN_HOST).length);
-  ok = true;
-} catch (error) {
-  results.error = String(error.stack || error);
-  results.statusAtFailure = page ? await page.textContent('#status').catch(() => '?') : '';
-} finally {
-  await browser.close();
-  results.ok = String(ok);
-  writeResults(join(RESULTS, 'web-app.txt'), results, timings);
-  writeFileSync(join(RESULTS, 'page.log'), log.join('\n') + '\n');
-  if (!ok) {
-    console.error(log.slice(-40).join('\n'));
-    process.exit(1);
-  }
-}
+});

@@ -1,6 +1,7 @@
 // Helpers shared by the web app's Chromium drivers (app.mjs, session.mjs, bench.mjs).
 import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { argv } from 'node:process';
 import { execSync } from 'node:child_process';
 
 /** The environment variable `name`, or a failure naming the driver's documentation. */
@@ -77,4 +78,44 @@ export function writeResults(path, results, timings) {
       .map(([k, v]) => `${k}=${String(v).replace(/\n/g, '\\n')}`)
       .join('\n') + '\n',
   );
+}
+
+/**
+ * Runs one driver: reads the environment every driver takes (APP_URL, REGISTRY_HOST, REG_USER,
+ * REG_PASS, RESULTS_DIR, plus `names`), opens a page in headless Chromium (1280×900, downloads
+ * on, console and page errors logged), and calls `body({ page, context, env, results, step, shot })`.
+ * Then writes RESULTS_DIR/`name`.txt (key=value) and `name`-page.log, and exits 1 on failure
+ * (with the status line shown at that moment among the results).
+ */
+export async function runDriver(name, names, body) {
+  const driver = argv[1] ?? name;
+  const env = {};
+  for (const key of ['APP_URL', 'REGISTRY_HOST', 'REG_USER', 'REG_PASS', 'RESULTS_DIR', ...names]) env[key] = required(key, driver);
+  const results = {};
+  const log = [];
+  const timings = {};
+  const browser = await launchChromium();
+  let ok = false;
+  let page = null;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => log.push(`[pageerror] ${e.stack || e}`));
+    const screenshot = (p, label) => shot(p, env.RESULTS_DIR, results, label);
+    await body({ page, context, env, results, log, step: stepper(timings), shot: screenshot });
+    ok = true;
+  } catch (error) {
+    results.error = String(error.stack || error);
+    results.statusAtFailure = page ? await page.textContent('#status').catch(() => '?') : '';
+  } finally {
+    await browser.close();
+    results.ok = String(ok);
+    writeResults(join(env.RESULTS_DIR, `${name}.txt`), results, timings);
+    writeFileSync(join(env.RESULTS_DIR, `${name}-page.log`), log.join('\n') + '\n');
+    if (!ok) {
+      console.error(log.slice(-40).join('\n'));
+      process.exit(1);
+    }
+  }
 }

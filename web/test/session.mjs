@@ -17,29 +17,12 @@
 // keyboard one), PARENT_DIR (a chart depending on oci://REGISTRY_HOST/deps/sub and file://../local),
 // BIG_DIR (a large chart), VALUES_FILE (a values file setting greeting), RESULTS_DIR, CHROMIUM (optional).
 
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropPaths, launchChromium, required as requiredIn, shot as shotIn, statusAfter, stepper, writeResults } from './lib.mjs';
+import { dropPaths, runDriver, statusAfter } from './lib.mjs';
 
-const required = (name) => requiredIn(name, 'web/test/session.mjs');
-const APP_URL = required('APP_URL');
-const HOST = required('REGISTRY_HOST');
-const USER = required('REG_USER');
-const PASS = required('REG_PASS');
-const LOCAL_DIR = required('LOCAL_DIR');
-const PARENT_DIR = required('PARENT_DIR');
-const BIG_DIR = required('BIG_DIR');
-const VALUES_FILE = required('VALUES_FILE');
-const RESULTS = required('RESULTS_DIR');
-
-const results = {};
-const log = [];
-const timings = {};
-const step = stepper(timings);
-const shot = (page, name) => shotIn(page, RESULTS, results, name);
-
-async function load(page) {
-  await page.goto(APP_URL);
+async function load(page, url) {
+  await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
 }
 
@@ -55,14 +38,10 @@ async function accessibility(page) {
   return violations.join(' | ');
 }
 
-const browser = await launchChromium();
-let ok = false;
-let page = null;
-try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`[pageerror] ${e.stack || e}`));
+const NAMES = ['LOCAL_DIR', 'PARENT_DIR', 'BIG_DIR', 'VALUES_FILE'];
+await runDriver('session', NAMES, async ({ page, context, env, results, step, shot }) => {
+  const { APP_URL, REGISTRY_HOST: HOST, REG_USER: USER, REG_PASS: PASS, RESULTS_DIR: RESULTS } = env;
+  const { LOCAL_DIR, PARENT_DIR, BIG_DIR, VALUES_FILE } = env;
   // Intercepting file choosers is switched on when a listener is added: add one now, well before
   // the keyboard opens one (waitForEvent alone races with the key press under load).
   page.on('filechooser', () => {});
@@ -72,7 +51,7 @@ try {
   });
 
   await step('open a chart folder with the keyboard only', async () => {
-    await load(page);
+    await load(page, APP_URL);
     results.axeStart = await accessibility(page);
     // From the top of the page, Tab until the drop zone has the focus.
     let presses = 0;
@@ -221,17 +200,4 @@ try {
     await shot(page, 's5-large-chart');
   });
 
-  ok = true;
-} catch (error) {
-  results.error = String(error.stack || error);
-  results.statusAtFailure = page ? await page.textContent('#status').catch(() => '?') : '';
-} finally {
-  await browser.close();
-  results.ok = String(ok);
-  writeResults(join(RESULTS, 'session.txt'), results, timings);
-  writeFileSync(join(RESULTS, 'session-page.log'), log.join('\n') + '\n');
-  if (!ok) {
-    console.error(log.slice(-40).join('\n'));
-    process.exit(1);
-  }
-}
+});
