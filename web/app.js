@@ -88,9 +88,11 @@ function startWorker() {
   });
 }
 
-/** One call into the worker; `onProgress` gets { done, total } for pushes and pulls. */
-function call(method, args, { onProgress } = {}) {
+/** One call into the worker; `onProgress` gets { done, total } for pushes and pulls, `onStart`
+ * the call's id (which `cancel(id)` aborts). */
+function call(method, args, { onProgress, onStart } = {}) {
   const id = nextCall++;
+  onStart?.(id);
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject, onProgress });
     worker.postMessage({ id, method, args });
@@ -355,7 +357,7 @@ async function preview() {
   $('package').textContent = chart.kind === 'dir' ? 'Package and download' : 'Download and show the OCI manifest';
   $('reproducible').disabled = chart.kind !== 'dir';
   $('chart').hidden = false;
-  $('tags-chart').value ||= meta.name ?? '';
+  if (meta.name) $('tags-chart').value = meta.name; // the versions to list are the open chart's
   renderDependencies(chart, meta);
 
   let findings = [];
@@ -654,6 +656,23 @@ function client() {
   return { settings: { host, proxy, username, password, plainHttp }, ...s };
 }
 
+/** A push or pull with its progress bar and a Cancel button that aborts it in the worker. */
+async function transfer(method, args) {
+  const cancel = $('cancel');
+  let id = null;
+  const onCancel = () => {
+    if (id !== null) worker.postMessage({ abort: id });
+  };
+  cancel.hidden = false;
+  cancel.addEventListener('click', onCancel);
+  try {
+    return await call(method, args, { onProgress: progress, onStart: (callId) => (id = callId) });
+  } finally {
+    cancel.removeEventListener('click', onCancel);
+    cancel.hidden = true;
+  }
+}
+
 function progress(p) {
   const bar = $('progress');
   bar.hidden = false;
@@ -666,7 +685,7 @@ function hint(error) {
     case 'unauthorized':
       return ' Check the username and password (or token) for this registry, then log in again.';
     case 'aborted':
-      return ' It took too long and was stopped; check the connection and try again.';
+      return ' It was cancelled or timed out; a push stopped before its manifest adds no version.';
     case 'digest_mismatch':
     case 'size_mismatch':
       return ' The registry sent other bytes than its manifest names; nothing was kept.';
@@ -716,7 +735,7 @@ async function doPush() {
     const remote = `oci://${host}/${repo}`;
     setStatus('info', `Pushing ${packaged.fileName} to ${remote}…`);
     progress({ done: 0, total: packaged.archive.length });
-    const result = await call('push', [settings, packaged.archive, remote, { fileName: packaged.fileName, timeoutMs: 300000 }], { onProgress: progress });
+    const result = await transfer('push', [settings, packaged.archive, remote, { fileName: packaged.fileName, timeoutMs: 300000 }]);
     progress({ done: 1, total: 1 });
     setStatus('ok', `Pushed ${result.reference} (${result.digest})`);
     $('tags-chart').value = packaged.name;
@@ -757,7 +776,7 @@ async function pull(reference, tag) {
   await busy(button, 'Pull', async () => {
     const { settings } = client();
     setStatus('info', `Pulling ${reference}:${tag}…`);
-    const result = await call('pull', [settings, `${reference}:${tag}`, { timeoutMs: 300000 }], { onProgress: progress });
+    const result = await transfer('pull', [settings, `${reference}:${tag}`, { timeoutMs: 300000 }]);
     await openArchive(result.archive, result.fileName, `${reference}:${tag}`);
     $('chart').scrollIntoView({ block: 'start' });
   });

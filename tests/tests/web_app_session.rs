@@ -12,7 +12,8 @@
 //!   them; a dropped `.tgz` is verified and shown, a dropped file that is not one refused;
 //! - credentials are stored nowhere unless "Remember" is ticked, come back after a reload when it
 //!   is, and are gone when it is unticked;
-//! - a large chart (48 MiB) packages in the worker while the page's thread keeps answering.
+//! - a large chart (48 MiB) packages in the worker while the page's thread keeps answering, and
+//!   Cancel stops its push midway (`aborted`; the registry shows no version).
 //!
 //! Needs `dist/index.html`, `node_modules/playwright-core` and `axe-core`, Node 20+, Chromium and helm; without
 //! them it skips with a note, except under CI (`CI` set).
@@ -287,6 +288,11 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
     let max_gap: u64 = get(&values, "bigMaxGapMs").parse().expect("ms");
     let archive_bytes: usize = get(&values, "bigArchiveBytes").parse().expect("bytes");
     assert!(archive_bytes > BIG_FILES * BIG_FILE_BYTES, "the large archive holds the noise: {archive_bytes} B");
+    let cancel = get(&values, "cancelStatus");
+    assert!(cancel.contains("code: aborted"), "a cancelled push: {cancel}");
+    assert_eq!(get(&values, "cancelHidden"), "true", "Cancel goes away with the transfer");
+    let after = get(&values, "afterCancelTags");
+    assert!(after.contains("not_found") || after.contains(": 0 version(s)"), "no version after a cancelled push: {after}");
     assert!(max_gap < 300, "the page froze for {max_gap} ms while packaging ({package_ms} ms)");
     eprintln!(
         "large chart: {} MiB packaged in {package_ms} ms, longest pause of the page's thread {max_gap} ms; whole test {:.1} s; results: {}",

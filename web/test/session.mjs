@@ -10,7 +10,8 @@
 //   - credentials: kept nowhere unless "Remember" is ticked; remembered across a reload; forgotten
 //     when unticked;
 //   - a large chart packages in the worker while the page keeps answering (longest gap between
-//     timer ticks on the page's thread, measured during the packaging).
+//     timer ticks on the page's thread, measured during the packaging); its push is cancelled
+//     midway (aborted, no version appears).
 // Results (key=value) and screenshots go to RESULTS_DIR. Exit 1 on any failed step.
 //
 // Environment: APP_URL, REGISTRY_HOST, REG_USER, REG_PASS, LOCAL_DIR (the file:// chart, also the
@@ -198,6 +199,19 @@ await runDriver('session', NAMES, async ({ page, context, env, results, step, sh
     results.bigArchiveBytes = String(statSync(await download.path()).size);
     results.bigStatus = (await page.textContent('#status')).trim();
     await shot(page, 's5-large-chart');
+
+    // Cancel a push of it midway: the call is aborted and no version appears.
+    await page.fill('#reg-repo', 'big');
+    await page.fill('#reg-user', USER);
+    await page.fill('#reg-pass', PASS);
+    await page.click('#push');
+    await page.waitForFunction(() => document.getElementById('progress').value > 0, null, { timeout: 60_000 });
+    await page.click('#cancel');
+    results.cancelStatus = await statusAfter(page, ['error'], 'Push failed');
+    results.cancelHidden = String(await page.locator('#cancel').isHidden());
+    await page.fill('#tags-chart', 'big');
+    await page.click('#list-tags');
+    results.afterCancelTags = await statusAfter(page, ['ok', 'error'], 'big');
   });
 
 });
