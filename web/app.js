@@ -548,13 +548,18 @@ function renderDependencies(chart, meta) {
   panel.hidden = chart.kind !== 'dir' || !deps.length;
   if (panel.hidden) return;
   const root = chartRoot(chart.files);
-  const vendored = chart.files.map((f) => f.path.slice(root.length)).filter((p) => /^charts\/[^/]+\.tgz$/.test(p));
+  const paths = chart.files.map((f) => f.path.slice(root.length));
+  // What charts/ already holds: archives, and unpacked charts (charts/NAME/Chart.yaml).
+  const vendored = [
+    ...paths.filter((p) => /^charts\/[^/]+\.tgz$/.test(p)),
+    ...paths.filter((p) => /^charts\/[^/]+\/Chart\.yaml$/.test(p)).map((p) => p.slice(0, -'Chart.yaml'.length)),
+  ];
   const list = $('deps-list');
   list.textContent = '';
   const local = $('deps-local');
   local.textContent = '';
   for (const dep of deps) {
-    const fetched = vendored.find((p) => p.startsWith(`charts/${dep.name}-`));
+    const fetched = vendored.find((p) => p.startsWith(`charts/${dep.name}-`) || p === `charts/${dep.name}/`);
     list.append(
       el('li', {}, el('code', {}, `${dep.name} ${dep.version ?? '*'}`), ' ', dep.repository ? `from ${dep.repository}` : '(in charts/)', ' ',
         el('span', { class: `state ${fetched ? 'ok' : 'muted'}` }, fetched ? `— ${fetched}` : '— not in charts/ yet')),

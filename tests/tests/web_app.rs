@@ -163,6 +163,9 @@ fn the_web_app_opens_lints_packages_pushes_lists_and_pulls_a_chart_in_chromium_t
         );
     }
     assert_eq!(get(&values, "readmeScripts"), "0");
+    // Its dependency `common` is vendored unpacked in charts/common/, and the panel says so.
+    let deps = get(&values, "depsListed");
+    assert!(deps.starts_with("common ") && deps.ends_with("— charts/common/"), "{deps}");
 
     // The download is `chartpack package --reproducible`'s archive; the digest shown is its own.
     assert_eq!(get(&values, "downloadName"), archive_name);

@@ -292,7 +292,10 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
     assert!(cancel.contains("code: aborted"), "a cancelled push: {cancel}");
     assert_eq!(get(&values, "cancelHidden"), "true", "Cancel goes away with the transfer");
     let after = get(&values, "afterCancelTags");
-    assert!(after.contains("not_found") || after.contains(": 0 version(s)"), "no version after a cancelled push: {after}");
+    assert!(
+        after.contains("not_found") || after.contains(": 0 version(s)"),
+        "no version after a cancelled push: {after}"
+    );
     assert!(max_gap < 300, "the page froze for {max_gap} ms while packaging ({package_ms} ms)");
     eprintln!(
         "large chart: {} MiB packaged in {package_ms} ms, longest pause of the page's thread {max_gap} ms; whole test {:.1} s; results: {}",

@@ -81,6 +81,7 @@ await runDriver('web-app', NAMES, async ({ page, context, env, results, step, sh
     results.lintFindings = String(rows.length);
     results.lintFile = join(RESULTS, 'lint.json');
     results.filesSummary = (await page.textContent('#files-summary')).trim();
+    results.depsListed = (await page.$$eval('#deps-list li', (li) => li.map((x) => x.textContent.trim()))).join(' | ');
     results.ignoredShown = String(await page.locator('#files li.ignored').count());
     results.readmeHeadings = String(await page.locator('#readme h3, #readme h4, #readme h5').count());
     results.readmeScripts = String(await page.locator('#readme script, #readme img, #readme iframe').count());
