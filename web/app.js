@@ -686,6 +686,11 @@ function progress(p) {
 }
 
 function hint(error) {
+  // The binding's messages name its options (for programs); say what to do in this page instead.
+  const message = errorMessage(error);
+  if (/localCharts\[/.test(message)) return ' Pick that chart\u2019s folder under \u201cFolder of the file://\u2026 chart\u201d, then update again.';
+  if (/pass registries: /.test(message)) return ' Enter that registry\u2019s host, username and password in the registry panel (the proxy relays it), then update again.';
+  if (/trustRealms/.test(message)) return ' The registry sent its token request to another host; chartpack does not send credentials there.';
   switch (error?.code) {
     case 'unauthorized':
       return ' Check the username and password (or token) for this registry, then log in again.';

@@ -212,6 +212,7 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
     // Dependencies, without then with the file:// chart's folder.
     let without = get(&values, "depsWithoutLocal");
     assert!(without.contains("../local"), "the missing file:// chart is named: {without}");
+    assert!(without.contains("Pick that chart’s folder"), "and what to do in the page: {without}");
     assert!(get(&values, "depsStatus").contains("2 chart(s) in charts/"), "{}", get(&values, "depsStatus"));
     let listed = get(&values, "depsListedAfter");
     assert!(listed.contains(&format!("charts/sub-{SUB_CHOSEN}.tgz")), "^1.0.0 picks {SUB_CHOSEN}: {listed}");
