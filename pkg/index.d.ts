@@ -137,6 +137,9 @@ export interface ChartPreview {
 }
 
 export function inspect(input: ChartFileInput[] | Uint8Array): ChartPreview;
+/** One file of a chart archive, by the path inspect() lists ("templates/deployment.yaml"), read
+ * with every archive check and limit; throws invalid_input (field "path") when there is none. */
+export function readArchiveFile(archive: Uint8Array, path: string): Uint8Array;
 
 export interface ManifestOptions {
   /** The org.opencontainers.image.created annotation, RFC 3339 (default: now, UTC). */

@@ -80,6 +80,11 @@ export function inspect(input) {
   return main.inspect(input);
 }
 
+export function readArchiveFile(archive, path) {
+  ready();
+  return main.readArchiveFile(archive, path);
+}
+
 export function buildManifest(archive, options) {
   ready();
   return main.buildManifest(archive, options);

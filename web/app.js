@@ -294,6 +294,7 @@ function clearChart() {
   $('merged-values').hidden = true;
   $('deps-panel').hidden = true;
   $('deps-log').hidden = true;
+  $('file-view').hidden = true;
   $('values-command').hidden = true;
   $('packaged').hidden = true;
   packaged = null;
@@ -419,7 +420,7 @@ function renderFiles(files, ignored) {
     }
     node.files.push({ name: parts[parts.length - 1], ...entry });
   };
-  for (const f of files) add(f.path, { size: f.size });
+  for (const f of files) add(f.path, { size: f.size, path: f.path });
   for (const p of ignored) add(p.replace(/\/$/, ''), { ignored: true });
   const render = (node) => {
     const ul = el('ul');
@@ -430,7 +431,13 @@ function renderFiles(files, ignored) {
       ul.append(
         f.ignored
           ? el('li', { class: 'ignored' }, el('span', {}, f.name), ' ', el('em', {}, 'excluded by .helmignore'))
-          : el('li', {}, el('span', {}, f.name), ' ', el('span', { class: 'muted' }, formatBytes(f.size ?? 0))),
+          : el(
+              'li',
+              {},
+              el('button', { type: 'button', class: 'file', 'data-path': f.path, 'aria-label': `Show ${f.path}`, onclick: () => guarded(`Showing ${f.path} failed`, () => showFile(f.path)) }, f.name),
+              ' ',
+              el('span', { class: 'muted' }, formatBytes(f.size ?? 0)),
+            ),
       );
     }
     return ul;
@@ -439,6 +446,29 @@ function renderFiles(files, ignored) {
   list.textContent = '';
   list.append(...render(root).children);
   $('files-summary').textContent = `(${files.length} in the chart, ${ignored.length} excluded by .helmignore)`;
+}
+
+/** Shows one file of the open chart (the first 512 KB of text; binary files by their size). */
+async function showFile(path) {
+  const chart = current;
+  let bytes;
+  if (chart.kind === 'dir') {
+    const wanted = chartRoot(chart.files) + path;
+    bytes = chart.files.find((f) => f.path === wanted)?.bytes;
+    if (!bytes) throw Object.assign(new Error(`${path} is not in the open folder`), { code: 'invalid_input', field: 'path' });
+  } else {
+    bytes = await call('readArchiveFile', [chart.bytes, path]);
+  }
+  if (chart !== current) return;
+  const limit = 512 * 1024;
+  const binary = bytes.subarray(0, 8192).includes(0);
+  const body = $('file-view-body');
+  body.textContent = binary
+    ? `(a binary file of ${formatBytes(bytes.length)})`
+    : new TextDecoder().decode(bytes.subarray(0, limit)) + (bytes.length > limit ? `\n… (${formatBytes(bytes.length - limit)} more not shown)` : '');
+  $('file-view-name').textContent = path;
+  $('file-view').hidden = false;
+  body.focus();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ const METHODS = {
   verifyArchive: (bytes, fileName) => cp.verifyArchive(bytes, fileName),
   packageChart: (files, options) => cp.packageChart(files, options),
   buildManifest: (archive, options) => cp.buildManifest(archive, options),
+  readArchiveFile: (archive, path) => cp.readArchiveFile(archive, path),
   // "Package" in one trip: a folder is packaged, an archive verified; then the manifest of either.
   packageWithManifest: (kind, input, fileName, options) => {
     let packaged;

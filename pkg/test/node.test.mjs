@@ -214,6 +214,20 @@ test('verifyArchive: the fixture, and every corpus archive as the native `chartp
   assert.equal(v.metadata.appVersion, '2.0');
   const bad = thrown(() => cp.verifyArchive(pkg.archive.subarray(0, pkg.archive.length - 40), pkg.fileName));
   assert.match(bad.code, /^archive\./, bad.message);
+  // readArchiveFile: each file inspect() lists, as the chart directory holds it.
+  const fixture = new Map(readChartFiles(fixtureDir).map((f) => [f.path, f.bytes]));
+  const listed = cp.inspect(pkg.archive).files;
+  assert.equal(listed.length, 7);
+  for (const { path, size } of listed) {
+    const bytes = cp.readArchiveFile(pkg.archive, path);
+    assert.equal(bytes.length, size, path);
+    if (path !== 'Chart.yaml') assert.deepEqual(Buffer.from(bytes), Buffer.from(fixture.get(path)), path);
+  }
+  const missing = thrown(() => cp.readArchiveFile(pkg.archive, 'templates/nope.yaml'));
+  assert.equal(missing.code, 'invalid_input');
+  assert.equal(missing.field, 'path');
+  const truncated = thrown(() => cp.readArchiveFile(pkg.archive.subarray(0, 100), 'Chart.yaml'));
+  assert.match(truncated.code, /^archive\./, truncated.message);
   if (!corpus || !nativeBin) return;
   const failures = [];
   const archives = readdirSync(join(corpus, 'archives')).filter((f) => f.endsWith('.tgz')).sort();

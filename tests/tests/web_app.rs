@@ -163,6 +163,13 @@ fn the_web_app_opens_lints_packages_pushes_lists_and_pulls_a_chart_in_chromium_t
         );
     }
     assert_eq!(get(&values, "readmeScripts"), "0");
+    // A file of the folder, and of the pulled archive, shown as the chart holds it.
+    let values_yaml = std::fs::read_to_string(chart_dir.join("values.yaml")).expect("corpus values.yaml");
+    let viewed = std::fs::read_to_string(get(&values, "viewedFile")).expect("viewed file");
+    assert!(viewed == values_yaml, "values.yaml as the app shows it differs from the folder's");
+    assert_eq!(get(&values, "viewedFocus"), "file-view-body", "the shown file takes the focus");
+    let viewed_pulled = std::fs::read_to_string(get(&values, "viewedPulledFile")).expect("viewed pulled file");
+    assert!(viewed_pulled == values_yaml, "values.yaml read from the pulled archive differs from the folder's");
     // Its dependency `common` is vendored unpacked in charts/common/, and the panel says so.
     let deps = get(&values, "depsListed");
     assert!(deps.starts_with("common ") && deps.ends_with("— charts/common/"), "{deps}");

@@ -82,6 +82,10 @@ await runDriver('web-app', NAMES, async ({ page, context, env, results, step, sh
     results.lintFile = join(RESULTS, 'lint.json');
     results.filesSummary = (await page.textContent('#files-summary')).trim();
     results.depsListed = (await page.$$eval('#deps-list li', (li) => li.map((x) => x.textContent.trim()))).join(' | ');
+    await page.click('#files button[data-path="values.yaml"]');
+    results.viewedFile = join(RESULTS, 'viewed-values.yaml');
+    writeFileSync(results.viewedFile, await page.textContent('#file-view-body'));
+    results.viewedFocus = String(await page.evaluate(() => document.activeElement?.id));
     results.ignoredShown = String(await page.locator('#files li.ignored').count());
     results.readmeHeadings = String(await page.locator('#readme h3, #readme h4, #readme h5').count());
     results.readmeScripts = String(await page.locator('#readme script, #readme img, #readme iframe').count());
@@ -132,6 +136,10 @@ await runDriver('web-app', NAMES, async ({ page, context, env, results, step, sh
     results.pulledVerify = (await page.textContent('#verify')).trim();
     results.pulledVerifyOk = String(await page.locator('#verify.ok').count() === 1);
     results.pulledTitle = (await page.textContent('#chart-title')).trim();
+    await page.click('#files button[data-path="values.yaml"]'); // read from the archive by the worker
+    await page.waitForFunction(() => !document.getElementById('file-view').hidden);
+    results.viewedPulledFile = join(RESULTS, 'viewed-pulled-values.yaml');
+    writeFileSync(results.viewedPulledFile, await page.textContent('#file-view-body'));
     await shot(page, '08-pulled');
   });
 

@@ -75,6 +75,21 @@ pub fn verify_archive_js(archive: JsValue, file_name: Option<String>) -> Result<
         .build())
 }
 
+/// One file of a chart archive (a path as `inspect` lists it, without the chart's directory),
+/// read with the same checks and limits as every archive: for previews of pulled charts.
+#[wasm_bindgen(js_name = readArchiveFile, skip_typescript)]
+pub fn read_archive_file(archive: JsValue, path: String) -> Result<js_sys::Uint8Array, JsValue> {
+    let bytes = convert::to_bytes(&archive, "archive")?;
+    let read = chartpack::archive::read_chart_archive(&bytes, DEFAULT_ARCHIVE_NAME, &DEFAULT_LOAD_LIMITS.archive)
+        .map_err(Failure::from)?;
+    let file = read
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .ok_or_else(|| Failure::invalid_field("path", format!("{path:?} is not a file of the archive")))?;
+    Ok(js_sys::Uint8Array::from(file.data.as_slice()))
+}
+
 /// `Chart.yaml` as helm's JSON, as a JS object.
 fn metadata(chart: &Chart) -> Result<JsValue, Failure> {
     let json = String::from_utf8_lossy(&chart.metadata.to_go_json()).into_owned();
