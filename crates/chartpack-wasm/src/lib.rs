@@ -32,7 +32,7 @@ mod registry;
 mod transport;
 
 #[cfg(feature = "core")]
-pub use api::{build_manifest, inspect, package_chart, show_js, verify_archive_js};
+pub use api::{build_manifest, inspect, package_chart, read_archive_file, show_js, verify_archive_js};
 #[cfg(feature = "dependencies")]
 pub use dependencies::{build_dependencies, update_dependencies};
 #[cfg(feature = "lint")]
