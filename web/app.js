@@ -823,11 +823,13 @@ async function pull(reference, tag) {
 }
 
 function showCommands(reference, chart, version) {
-  const { proxy } = registrySettings();
+  const { proxy, plainHttp } = registrySettings();
+  // A registry named http://… (or one the proxy reaches over plain HTTP) needs --plain-http.
+  const plain = plainHttp ? ' --plain-http' : '';
   const lines = [
-    `helm pull ${reference} --version ${version}`,
-    `helm install ${chart} ${reference} --version ${version}`,
-    `chartpack pull ${reference} --version ${version}` + (proxy ? ` --proxy ${proxy}` : ''),
+    `helm pull ${reference} --version ${version}${plain}`,
+    `helm install ${chart} ${reference} --version ${version}${plain}`,
+    `chartpack pull ${reference} --version ${version}` + (proxy ? ` --proxy ${proxy}` : plain),
   ];
   const box = $('command-list');
   box.textContent = '';
@@ -1131,7 +1133,8 @@ async function defaults(formRestored) {
     const first = health?.registries?.[0];
     if (first && !$('reg-host').value) {
       const name = typeof first === 'string' ? first : first.host ?? '';
-      $('reg-host').value = name.replace(/^https?:\/\//, '');
+      const plain = Array.isArray(health.plainHttp) && health.plainHttp.includes(name);
+      $('reg-host').value = (plain ? 'http://' : '') + name.replace(/^https?:\/\//, '');
       showRememberedCredentials();
     }
   } catch {

@@ -186,7 +186,7 @@ fn the_web_app_opens_lints_packages_pushes_lists_and_pulls_a_chart_in_chromium_t
     assert!(wrong.contains("unauthorized"), "{wrong}");
     assert!(get(&values, "tags").split(',').any(|t| t == version), "tags: {}", get(&values, "tags"));
     assert!(get(&values, "commands")
-        .contains(&format!("helm install {name} oci://{host}/webapp/{name} --version {version}")));
+        .contains(&format!("helm install {name} oci://{host}/webapp/{name} --version {version} --plain-http")));
     assert_eq!(get(&values, "pulledVerifyOk"), "true", "{}", get(&values, "pulledVerify"));
     for screen in [
         "01-start",
@@ -209,28 +209,20 @@ fn the_web_app_opens_lints_packages_pushes_lists_and_pulls_a_chart_in_chromium_t
     assert!(down.contains("code: transport"), "{down}");
     assert!(get(&values, "afterDownStatus").contains("1 version(s)"), "{}", get(&values, "afterDownStatus"));
 
-    // helm, straight to the registry, pulls the bytes the app pushed and templates them.
+    // helm, straight to the registry, runs the `helm pull` line the page shows (plus where to put
+    // the archive and the credentials): it pulls the bytes the app pushed, and templates them.
+    assert_eq!(get(&values, "defaultHost"), format!("http://{host}"), "the host as /healthz names it");
     if let Some(helm) = Helm::find("web-app") {
         let out = work.path().join("helm");
         std::fs::create_dir_all(&out).expect("mkdir");
         let reference = format!("oci://{host}/webapp/{name}");
         let password = registry.password().expect("password");
-        let pull = helm.run(
-            work.path(),
-            &[
-                "pull",
-                &reference,
-                "--version",
-                version,
-                "--plain-http",
-                "-d",
-                path_str(&out),
-                "--username",
-                USER,
-                "--password",
-                password,
-            ],
-        );
+        let commands = get(&values, "commands");
+        let shown = commands.split("\\n").find(|l| l.starts_with("helm pull ")).expect("a helm pull line");
+        assert_eq!(shown, format!("helm pull {reference} --version {version} --plain-http"));
+        let mut args: Vec<&str> = shown.split_whitespace().skip(1).collect();
+        args.extend(["-d", path_str(&out), "--username", USER, "--password", password]);
+        let pull = helm.run(work.path(), &args);
         assert!(pull.status.success(), "helm pull {reference}: {}", String::from_utf8_lossy(&pull.stderr));
         let pulled = std::fs::read(out.join(&archive_name)).expect("helm's archive");
         assert!(pulled == downloaded, "helm pulled other bytes than the app downloaded and pushed");

@@ -12,6 +12,7 @@
 //!   them; a dropped `.tgz` is verified and shown, a dropped file that is not one refused;
 //! - credentials are stored nowhere unless "Remember" is ticked, come back after a reload when it
 //!   is, and are gone when it is unticked;
+//! - a push straight to a registry that allows CORS (no proxy), which helm then pulls;
 //! - a large chart (48 MiB) packages in the worker while the page's thread keeps answering, and
 //!   Cancel stops its push midway (`aborted`; the registry shows no version).
 //!
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant};
 use chartpack_e2e::js::{self, get, key_values};
 use chartpack_e2e::proxy::Proxy;
 use chartpack_e2e::{chartpack_command, mkdir, ok, path_str, run, text, Helm, TempDir};
+use chartpack_oci::digest::Digest;
 use chartpack_testkit::{Registry, RegistryAuth};
 
 const CHILD_TIMEOUT: Duration = Duration::from_secs(240);
@@ -171,6 +173,8 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
         std::fs::write(&path, noise(BIG_FILE_BYTES, i as u64 + 7)).expect("write blob");
     }
 
+    // An anonymous registry that answers CORS: the page pushes to it directly, no proxy.
+    let Some(direct) = Registry::start(RegistryAuth::None) else { return };
     let values_file = work.path().join("values-prod.yaml");
     write(&values_file, "greeting: from-prod\n");
 
@@ -185,6 +189,7 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
         ("PARENT_DIR", path_str(&parent).to_owned()),
         ("BIG_DIR", path_str(&big).to_owned()),
         ("VALUES_FILE", path_str(&values_file).to_owned()),
+        ("DIRECT_HOST", direct.host()),
         ("RESULTS_DIR", results.to_string_lossy().into_owned()),
     ];
     proxy.drive(&root, work.path(), "web-session", "web/test/session.mjs", &env, CHILD_TIMEOUT);
@@ -283,6 +288,25 @@ fn the_web_app_keeps_a_session_opens_by_keyboard_and_drop_updates_dependencies_a
     assert_eq!(get(&values, "rememberedChecked"), "true");
     assert_eq!(get(&values, "passwordStoredAfterForget"), "false");
     assert_eq!(get(&values, "passwordAfterForgetReload"), "");
+
+    // Straight to a registry that allows CORS: no request through the proxy; helm pulls the bytes.
+    assert!(get(&values, "directStatus").contains("1 version(s)"), "{}", get(&values, "directStatus"));
+    let direct_requests: usize = get(&values, "directRequests").parse().expect("count");
+    assert!(direct_requests >= 4, "{direct_requests} requests went to the registry itself");
+    assert_eq!(get(&values, "directViaProxy"), "0", "nothing went through the proxy");
+    let direct_commands = get(&values, "directCommands");
+    assert!(!direct_commands.contains("--proxy") && direct_commands.contains("--plain-http"), "{direct_commands}");
+    let pulled = mkdir(work.path().join("direct-pulled"));
+    let reference = format!("oci://{}/direct/local", direct.host());
+    let pull =
+        helm.run(work.path(), &["pull", &reference, "--version", "0.1.0", "--plain-http", "-d", path_str(&pulled)]);
+    ok(&pull, "helm pull from the CORS registry");
+    let bytes = std::fs::read(pulled.join("local-0.1.0.tgz")).expect("helm's pull");
+    assert_eq!(
+        get(&values, "directDigest"),
+        format!("sha256:{}", Digest::of(&bytes).hex()),
+        "helm pulled what the app pushed"
+    );
 
     // The large chart: the page's thread kept answering while the worker packaged it.
     let package_ms: u64 = get(&values, "bigPackageMs").parse().expect("ms");

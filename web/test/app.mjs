@@ -109,7 +109,7 @@ await runDriver('web-app', NAMES, async ({ page, context, env, results, step, sh
   });
 
   await step('log in with a wrong password', async () => {
-    await page.fill('#reg-host', HOST);
+    // The host stays as the page filled it from the proxy's /healthz (http://HOST: plain HTTP).
     await page.fill('#reg-repo', 'webapp');
     await page.fill('#reg-user', USER);
     await page.fill('#reg-pass', `${PASS}-wrong`);

@@ -9,6 +9,7 @@
 //   - drop a .tgz (verified and shown), and a file that is not one (a clear error);
 //   - credentials: kept nowhere unless "Remember" is ticked; remembered across a reload; forgotten
 //     when unticked;
+//   - a push straight to a registry that allows CORS (proxy field empty);
 //   - a large chart packages in the worker while the page keeps answering (longest gap between
 //     timer ticks on the page's thread, measured during the packaging); its push is cancelled
 //     midway (aborted, no version appears).
@@ -16,7 +17,8 @@
 //
 // Environment: APP_URL, REGISTRY_HOST, REG_USER, REG_PASS, LOCAL_DIR (the file:// chart, also the
 // keyboard one), PARENT_DIR (a chart depending on oci://REGISTRY_HOST/deps/sub and file://../local),
-// BIG_DIR (a large chart), VALUES_FILE (a values file setting greeting), RESULTS_DIR, CHROMIUM (optional).
+// BIG_DIR (a large chart), VALUES_FILE (a values file setting greeting), DIRECT_HOST (an anonymous
+// registry that answers CORS), RESULTS_DIR, CHROMIUM (optional).
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,10 +41,10 @@ async function accessibility(page) {
   return violations.join(' | ');
 }
 
-const NAMES = ['LOCAL_DIR', 'PARENT_DIR', 'BIG_DIR', 'VALUES_FILE'];
+const NAMES = ['LOCAL_DIR', 'PARENT_DIR', 'BIG_DIR', 'VALUES_FILE', 'DIRECT_HOST'];
 await runDriver('session', NAMES, async ({ page, context, env, results, step, shot }) => {
   const { APP_URL, REGISTRY_HOST: HOST, REG_USER: USER, REG_PASS: PASS, RESULTS_DIR: RESULTS } = env;
-  const { LOCAL_DIR, PARENT_DIR, BIG_DIR, VALUES_FILE } = env;
+  const { LOCAL_DIR, PARENT_DIR, BIG_DIR, VALUES_FILE, DIRECT_HOST } = env;
   // Intercepting file choosers is switched on when a listener is added: add one now, well before
   // the keyboard opens one (waitForEvent alone races with the key press under load).
   page.on('filechooser', () => {});
@@ -170,6 +172,30 @@ await runDriver('session', NAMES, async ({ page, context, env, results, step, sh
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     results.passwordAfterForgetReload = await page.inputValue('#reg-pass');
+  });
+
+  await step('push straight to a registry that allows CORS (no proxy)', async () => {
+    await page.setInputFiles('#pick-dir', LOCAL_DIR);
+    await statusAfter(page, ['ok', 'warn'], 'Opened local');
+    await Promise.all([page.waitForEvent('download'), page.click('#package')]);
+    await statusAfter(page, ['ok'], 'Packaged');
+    results.directDigest = (await page.textContent('#digest')).trim();
+    await page.fill('#reg-host', `http://${DIRECT_HOST}`);
+    await page.fill('#reg-repo', 'direct');
+    await page.fill('#reg-proxy', '');
+    await page.fill('#reg-user', '');
+    await page.fill('#reg-pass', '');
+    const seen = [];
+    const onRequest = (r) => seen.push(r.url());
+    context.on('request', onRequest);
+    await page.click('#push');
+    results.directStatus = await statusAfter(page, ['ok'], 'version(s)');
+    context.off('request', onRequest);
+    results.directRequests = String(seen.filter((u) => u.startsWith(`http://${DIRECT_HOST}/v2/`)).length);
+    results.directViaProxy = String(seen.filter((u) => u.includes('/r/')).length);
+    results.directCommands = (await page.$$eval('#command-list code', (c) => c.map((x) => x.textContent))).join('\n');
+    await page.fill('#reg-host', HOST);
+    await page.fill('#reg-proxy', new URL(APP_URL).origin);
   });
 
   await step('a large chart packages while the page keeps answering', async () => {

@@ -216,8 +216,16 @@ async fn dispatch(state: &State, request: Request<Incoming>, registry: &mut Opti
     };
     match routed {
         Route::Health => {
+            // The registries relayed, and which of them the proxy reaches over plain HTTP (so a page
+            // can show command lines that work: `helm pull … --plain-http`).
             let registries: Vec<String> = config.registries.iter().map(|r| reply::json_string(&r.host)).collect();
-            let body = format!("{{\"status\":\"ok\",\"registries\":[{}]}}\n", registries.join(","));
+            let plain: Vec<String> =
+                config.registries.iter().filter(|r| r.plain_http).map(|r| reply::json_string(&r.host)).collect();
+            let body = format!(
+                "{{\"status\":\"ok\",\"registries\":[{}],\"plainHttp\":[{}]}}\n",
+                registries.join(","),
+                plain.join(",")
+            );
             let mut response = Response::new(body::full(body));
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             with_cors(response)
