@@ -3,7 +3,8 @@
 # wasm-bindgen and wasm-opt pinned) compiles web/ (a cdylib linking crates/chartpack-wasm, every
 # export in one module) with the wasm-release profile, runs wasm-bindgen and binaryen 132's
 # wasm-opt -Oz (node_modules/.bin first on PATH; never Debian's binaryen), and copies app.js and
-# style.css. Prints each file's size and the app's total gzip -9 size (wasm + js + css + html).
+# style.css; writes each file's gzip -9 twin (NAME.gz, served by `chartpack serve` to clients that
+# accept gzip). Prints each file's size and the app's total gzip -9 size (wasm + js + css + html).
 # Runs scripts/setup.sh first (trunk, wasm-bindgen-cli, npm ci) unless CHARTPACK_SETUP_DONE=1.
 # --if-stale skips the build when dist/ is newer than everything it is built from.
 # Serve it with `chartpack serve --static-dir dist` (scripts/run.sh --serve does).
@@ -40,6 +41,12 @@ if ! trunk build --release --offline >"$log" 2>&1; then
   exit 1
 fi
 [ -f dist/index.html ] || { echo "build-web: trunk left no dist/index.html" >&2; exit 1; }
+# Gzip twins (NAME.gz), which `chartpack serve` sends to clients that accept gzip: the bytes a
+# browser downloads are the gzip sizes printed below.
+for f in dist/*; do
+  case "$f" in *.gz) continue ;; esac
+  [ -f "$f" ] && gzip -9 -n -k -f "$f"
+done
 touch -d "@$started_at" dist/.built # what --if-stale compares with (a dot file: never served)
 
 echo "dist/ built by trunk in $((SECONDS - start)) s:"
@@ -47,8 +54,9 @@ total_raw=0
 total_gz=0
 for f in dist/*; do
   [ -f "$f" ] || continue
+  case "$f" in *.gz) continue ;; esac
   raw=$(wc -c <"$f")
-  gz=$(gzip -9 -c "$f" | wc -c)
+  gz=$(wc -c <"$f.gz")
   total_raw=$((total_raw + raw))
   total_gz=$((total_gz + gz))
   printf '  %-40s %9d bytes raw %9d bytes gzip -9\n' "${f#dist/}" "$raw" "$gz"

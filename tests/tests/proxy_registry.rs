@@ -245,4 +245,41 @@ fn serves_the_web_app_and_nothing_outside_it() {
     }
     let reply = http::request(&front, "POST", "/index.html", &[], b"x", TIMEOUT).expect("POST");
     assert_eq!(reply.status, 405);
+
+    // Gzip twins (NAME.gz, as scripts/build-web.sh writes them) go to clients that accept gzip;
+    // names with a content hash are cached for good, others revalidated.
+    let hashed = "assets/app-0a1b2c3d4e5f6a7b_bg.wasm";
+    std::fs::write(site.join(hashed), b"\0asm\x01\0\0\0 plain").expect("write");
+    std::fs::write(site.join(format!("{hashed}.gz")), gzip(b"\0asm\x01\0\0\0 plain")).expect("write");
+    std::fs::write(site.join("index.html.gz"), gzip(b"<!doctype html><title>chartpack</title>")).expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(work.path().join("outside.txt"), site.join("assets/app.wasm.gz")).expect("symlink");
+    let accept = [("Accept-Encoding", "gzip, deflate, br")];
+    let gzipped = http::request(&front, "GET", &format!("/{hashed}"), &accept, b"", TIMEOUT).expect("GET");
+    assert_eq!(gzipped.status, 200);
+    assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+    assert_eq!(gzipped.header("content-type"), Some("application/wasm"));
+    assert_eq!(chartpack_e2e::gunzip(&gzipped.body), b"\0asm\x01\0\0\0 plain");
+    assert_eq!(gzipped.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    let vary: Vec<&str> =
+        gzipped.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("vary")).map(|(_, v)| v.as_str()).collect();
+    assert!(vary.iter().any(|v| v.contains("Accept-Encoding")), "Vary: {vary:?}");
+    let plain = get(&format!("/{hashed}"));
+    assert_eq!((plain.header("content-encoding"), plain.body.as_slice()), (None, &b"\0asm\x01\0\0\0 plain"[..]));
+    let refused = http::request(&front, "GET", &format!("/{hashed}"), &[("Accept-Encoding", "gzip;q=0")], b"", TIMEOUT)
+        .expect("GET");
+    assert_eq!(refused.header("content-encoding"), None, "gzip;q=0 refuses gzip");
+    let index = http::request(&front, "GET", "/", &accept, b"", TIMEOUT).expect("GET /");
+    assert_eq!(index.header("content-encoding"), Some("gzip"));
+    assert_eq!(index.header("cache-control"), Some("no-cache"), "index.html is revalidated");
+    // A twin that is a symlink out of the directory is not followed: the plain file is sent.
+    let wasm = http::request(&front, "GET", "/assets/app.wasm", &accept, b"", TIMEOUT).expect("GET");
+    assert_eq!((wasm.header("content-encoding"), wasm.body.as_slice()), (None, &b"\0asm\x01\0\0\0"[..]));
+}
+
+/// `bytes` gzip-compressed.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut encoder, bytes).expect("gzip");
+    encoder.finish().expect("gzip")
 }

@@ -117,6 +117,8 @@ fn the_web_app_opens_lints_packages_pushes_lists_and_pulls_a_chart_in_chromium_t
     assert!(proxied >= 5, "the registry calls went through the proxy ({proxied} seen): {values:#?}");
     assert_eq!(get(&values, "direct"), "0", "requests to another origin than the app's: {values:#?}");
     assert_eq!(get(&values, "defaultProxy"), proxy.url(), "the proxy defaults to the page's origin");
+    assert_eq!(get(&values, "wasmEncoding"), "gzip", "the wasm travels as build-web.sh's gzip twin");
+    assert_eq!(get(&values, "wasmCache"), "public, max-age=31536000, immutable");
     let bad_status = get(&values, "badFolderStatus");
     assert!(bad_status.contains("Chart.yaml") && bad_status.contains("chart.missing_chart_yaml"), "{bad_status}");
 

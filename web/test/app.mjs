@@ -23,6 +23,14 @@ await runDriver('web-app', NAMES, async ({ page, context, env, results, step, sh
   const { CHART_DIR, BAD_DIR, LINT_DIR, HOSTILE_TGZ, DOWN_HOST } = env;
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
+  // How the wasm travelled (chartpack serve sends build-web.sh's gzip twin).
+  context.on('response', async (r) => {
+    if (r.url().endsWith('_bg.wasm')) {
+      const headers = await r.allHeaders();
+      results.wasmEncoding = headers['content-encoding'] ?? 'identity';
+      results.wasmCache = headers['cache-control'] ?? '';
+    }
+  });
 
   await step('load the app', async () => {
     await page.goto(APP_URL);

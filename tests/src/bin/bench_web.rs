@@ -58,7 +58,10 @@ fn main() {
     let gzip_total: u64 = std::fs::read_dir(&dist)
         .expect("dist")
         .flatten()
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !name.starts_with('.') && !name.ends_with(".gz")
+        })
         .map(|e| {
             let bytes = std::fs::read(e.path()).expect("read dist file");
             let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

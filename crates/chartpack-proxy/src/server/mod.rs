@@ -230,7 +230,14 @@ async fn dispatch(state: &State, request: Request<Incoming>, registry: &mut Opti
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             with_cors(response)
         }
-        Route::Static(path) => with_cors(serve_static(state, &path).await),
+        Route::Static(path) => {
+            let gzip = request
+                .headers()
+                .get(header::ACCEPT_ENCODING)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(static_files::accepts_gzip);
+            with_cors(serve_static(state, &path, gzip).await)
+        }
         Route::Api(call) => {
             *registry = Some(call.registry.clone());
             let Some(registry_config) = config.registry(&call.registry) else {
@@ -256,7 +263,7 @@ fn not_allowlisted(registry: &str) -> Response<ProxyBody> {
     )
 }
 
-async fn serve_static(state: &State, path: &str) -> Response<ProxyBody> {
+async fn serve_static(state: &State, path: &str, accepts_gzip: bool) -> Response<ProxyBody> {
     let Some(root) = &state.static_root else {
         return reply::error(
             StatusCode::NOT_FOUND,
@@ -264,13 +271,18 @@ async fn serve_static(state: &State, path: &str) -> Response<ProxyBody> {
             &format!("{path:?}: no static files are served (set static_dir)"),
         );
     };
-    let Some(file) = static_files::load(root, path).await else {
+    let Some(file) = static_files::load(root, path, accepts_gzip).await else {
         return reply::error(StatusCode::NOT_FOUND, "PROXY_NOT_FOUND", &format!("{path:?} not found"));
     };
     let mut response = Response::new(body::full(file.bytes));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if file.gzipped {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    let cache = if file.immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
