@@ -65,7 +65,14 @@ function startWorker() {
     const base = new URL('.', location.href);
     worker = new Worker(new URL('worker.js', base), { type: 'module', name: 'chartpack' });
     const timer = setTimeout(() => reject(new Error('the WebAssembly module did not load within 30 s (see the browser console)')), 30000);
-    worker.addEventListener('error', (e) => reject(new Error(`the worker failed to start: ${e.message || 'see the browser console'}`)));
+    worker.addEventListener('error', (e) => {
+      const error = new Error(`the worker failed: ${e.message || 'see the browser console'}`);
+      reject(error); // before it started (ignored after)
+      for (const [id, p] of pending) {
+        pending.delete(id);
+        p.reject(error); // calls in flight never hang
+      }
+    });
     worker.addEventListener('message', ({ data }) => {
       if (data.ready) {
         clearTimeout(timer);
@@ -89,7 +96,7 @@ function startWorker() {
 }
 
 /** One call into the worker; `onProgress` gets { done, total } for pushes and pulls, `onStart`
- * the call's id (which `cancel(id)` aborts). */
+ * the call's id (posting `{ abort: id }` to the worker aborts the call). */
 function call(method, args, { onProgress, onStart } = {}) {
   const id = nextCall++;
   onStart?.(id);
