@@ -95,8 +95,9 @@ pub struct Metadata {
     pub chart_type: String,
 }
 
-/// Metadata JSON field names in helm's struct order.
-const METADATA_FIELDS: [&str; 17] = [
+/// Metadata JSON field names in helm's struct order (also the first fields of a repository
+/// index's `ChartVersion`, which embeds `Metadata`).
+pub(crate) const METADATA_FIELDS: [&str; 17] = [
     "name",
     "home",
     "sources",
@@ -115,8 +116,8 @@ const METADATA_FIELDS: [&str; 17] = [
     "dependencies",
     "type",
 ];
-const MAINTAINER_FIELDS: [&str; 3] = ["name", "email", "url"];
-const DEPENDENCY_FIELDS: [&str; 8] =
+pub(crate) const MAINTAINER_FIELDS: [&str; 3] = ["name", "email", "url"];
+pub(crate) const DEPENDENCY_FIELDS: [&str; 8] =
     ["name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias"];
 
 /// How strictly unknown keys are treated (helm lint's strict parse warns about them).

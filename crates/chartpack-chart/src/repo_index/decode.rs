@@ -12,7 +12,9 @@ use chartpack_encoding::yaml::Value;
 
 use super::{gotime, ChartVersion, IndexError};
 use crate::decode::{field_index, json_kind, members};
-use crate::metadata::{go_quote, Dependency, Maintainer, Metadata};
+use crate::metadata::{
+    go_quote, Dependency, Maintainer, Metadata, DEPENDENCY_FIELDS, MAINTAINER_FIELDS, METADATA_FIELDS,
+};
 use crate::time::Timestamp;
 
 /// The index as decoded, before helm's validation of entries.
@@ -29,39 +31,21 @@ pub(super) struct Decoded {
 
 const INDEX_FIELDS: [&str; 6] = ["serverInfo", "apiVersion", "generated", "entries", "publicKeys", "annotations"];
 
-/// `ChartVersion`'s JSON fields: the embedded `Metadata`'s first, then its own.
-const VERSION_FIELDS: [&str; 25] = [
-    "name",
-    "home",
-    "sources",
-    "version",
-    "description",
-    "keywords",
-    "maintainers",
-    "icon",
-    "apiVersion",
-    "condition",
-    "tags",
-    "appVersion",
-    "deprecated",
-    "annotations",
-    "kubeVersion",
-    "dependencies",
-    "type",
-    "urls",
-    "created",
-    "removed",
-    "digest",
-    "checksum",
-    "engine",
-    "tillerVersion",
-    "url",
-];
+/// `ChartVersion`'s own JSON fields, after those of the `Metadata` it embeds.
+const OWN_VERSION_FIELDS: [&str; 8] =
+    ["urls", "created", "removed", "digest", "checksum", "engine", "tillerVersion", "url"];
 /// Index of the first field of `ChartVersion` itself in [`VERSION_FIELDS`].
-const OWN_FIELDS: usize = 17;
-const MAINTAINER_FIELDS: [&str; 3] = ["name", "email", "url"];
-const DEPENDENCY_FIELDS: [&str; 8] =
-    ["name", "version", "repository", "condition", "tags", "enabled", "import-values", "alias"];
+const OWN_FIELDS: usize = METADATA_FIELDS.len();
+/// `ChartVersion`'s JSON fields: the embedded `Metadata`'s first, then its own.
+const VERSION_FIELDS: [&str; OWN_FIELDS + OWN_VERSION_FIELDS.len()] = {
+    let mut all = [""; OWN_FIELDS + OWN_VERSION_FIELDS.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = if i < OWN_FIELDS { METADATA_FIELDS[i] } else { OWN_VERSION_FIELDS[i - OWN_FIELDS] };
+        i += 1;
+    }
+    all
+};
 
 /// An error that ends decoding at once (a time that does not parse): the field and helm's text.
 struct Stop(String, String);
