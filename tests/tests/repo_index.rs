@@ -14,30 +14,12 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use chartpack::chart::repo_index::{slog_line, IndexFile};
-use chartpack::chart::Timestamp;
 use chartpack_e2e::{corpus, mkdir, path_str, run_chartpack, text, Helm, TempDir};
+use chartpack_testkit::blank_times;
 
 /// Corpus archives helm indexes but chartpack's archive reader refuses on purpose (see
 /// corpus_archives.rs and the README): chartpack leaves them out of the index.
 const STRICTER: &[&str] = &["abs-path.tgz", "empty-0.0.1.tgz", "symlink-entry.tgz"];
-
-/// Blanks every quoted RFC 3339 time except those written by the test (year 2001).
-fn blank_times(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('"') {
-        out.push_str(&rest[..=at]);
-        rest = &rest[at + 1..];
-        let Some(end) = rest.find('"') else { continue };
-        let quoted = &rest[..end];
-        if quoted.len() >= 20 && Timestamp::parse_rfc3339(quoted).is_some() && !quoted.starts_with("2001-") {
-            out.push_str("TIME\"");
-            rest = &rest[end + 1..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 /// Replaces the digits Go's `os.CreateTemp` appends (`index.yaml1234567`).
 fn blank_temp_names(text: &str) -> String {
@@ -64,7 +46,7 @@ struct Run {
 }
 
 fn collect(out: &Output, index: &Path) -> Run {
-    let written = std::fs::read_to_string(index).ok().map(|t| blank_times(&t));
+    let written = std::fs::read_to_string(index).ok().map(|t| blank_times(&t, "2001-"));
     let _ = std::fs::remove_file(index);
     Run { ok: out.status.success(), stderr: blank_temp_names(&text(&out.stderr)), index: written }
 }
@@ -280,10 +262,11 @@ fn repo_index_merge_matches_helm() {
         }
         let _ = std::fs::remove_file(&target);
         let h = collect(&helm.run(work.path(), &args), &index);
-        let from_helm = std::fs::read_to_string(&target).map(|t| blank_times(&t)).expect("helm created it");
+        let from_helm = std::fs::read_to_string(&target).map(|t| blank_times(&t, "2001-")).expect("helm created it");
         std::fs::remove_file(&target).expect("remove");
         let c = collect(&run_chartpack(work.path(), &args), &index);
-        let from_chartpack = std::fs::read_to_string(&target).map(|t| blank_times(&t)).expect("chartpack created it");
+        let from_chartpack =
+            std::fs::read_to_string(&target).map(|t| blank_times(&t, "2001-")).expect("chartpack created it");
         assert_same(&h, &c, &format!("{args:?}"));
         assert_eq!(from_helm, from_chartpack, "{name}");
     }

@@ -119,3 +119,50 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// `text` with every double-quoted RFC 3339 time (`"2026-11-26T17:42:09.123Z"`) replaced by
+/// `"TIME"`, except those starting with `keep` (times a test wrote itself): helm stamps
+/// `created` and `generated` with the clock.
+pub fn blank_times(text: &str, keep: &str) -> String {
+    let looks_like_time = |s: &str| {
+        let b = s.as_bytes();
+        b.len() >= 20
+            && b[..19].iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                10 => *c == b'T',
+                13 | 16 => *c == b':',
+                _ => c.is_ascii_digit(),
+            })
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('"') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let Some(end) = rest.find('"') else { continue };
+        let quoted = &rest[..end];
+        if looks_like_time(quoted) && !quoted.starts_with(keep) {
+            out.push_str("TIME\"");
+            rest = &rest[end + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blank_times;
+
+    #[test]
+    fn blank_times_blanks_clock_times_only() {
+        let text = r#"created: "2026-11-26T17:42:09.123456789Z"
+old: "2001-02-03T04:05:06Z"
+name: "not-a-time"
+short: "2026-11-26T17:42""#;
+        assert_eq!(
+            blank_times(text, "2001-"),
+            "created: \"TIME\"\nold: \"2001-02-03T04:05:06Z\"\nname: \"not-a-time\"\nshort: \"2026-11-26T17:42\""
+        );
+    }
+}
