@@ -126,10 +126,6 @@ function formatBytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function hex(bytes) {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 // ---------------------------------------------------------------------------------------------
 // A small, safe Markdown renderer: everything is escaped; headings, lists, fenced and indented
 // code, inline code, emphasis, and links to http(s) URLs only. Images become links.

@@ -52,12 +52,9 @@ function signalFor(id, timeoutMs) {
 
 /** What the page may call: the module's chart functions, and the registry client by settings. */
 const METHODS = {
-  exports: () => Object.keys(cp).sort(),
   inspect: (input) => cp.inspect(input),
   lint: (input) => cp.lint(input),
   verifyArchive: (bytes, fileName) => cp.verifyArchive(bytes, fileName),
-  packageChart: (files, options) => cp.packageChart(files, options),
-  buildManifest: (archive, options) => cp.buildManifest(archive, options),
   readArchiveFile: (archive, path) => cp.readArchiveFile(archive, path),
   // "Package" in one trip: a folder is packaged, an archive verified; then the manifest of either.
   packageWithManifest: (kind, input, fileName, options) => {
@@ -113,7 +110,7 @@ async function start({ js, wasm }) {
     const glue = await import(js);
     await glue.default({ module_or_path: wasm });
     cp = glue;
-    postMessage({ ready: METHODS.exports() });
+    postMessage({ ready: Object.keys(cp).sort() });
   } catch (error) {
     postMessage({ failed: plainError(error) });
   }

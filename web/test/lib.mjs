@@ -1,11 +1,12 @@
-// Helpers shared by the web app's Chromium drivers (app.mjs, session.mjs, bench.mjs).
+// Helpers shared by the web app's Chromium drivers (app.mjs, session.mjs, bench.mjs): runDriver
+// (environment, page, results, failure path), statusAfter, dropPaths, launchChromium.
 import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argv } from 'node:process';
 import { execSync } from 'node:child_process';
 
 /** The environment variable `name`, or a failure naming the driver's documentation. */
-export function required(name, driver) {
+function required(name, driver) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set (see the head of ${driver})`);
   return value;
@@ -19,7 +20,7 @@ export async function launchChromium() {
 }
 
 /** A named step: prints ok/FAIL with its time and records the time in `timings`. */
-export function stepper(timings) {
+function stepper(timings) {
   return async function step(name, fn) {
     const t = Date.now();
     try {
@@ -49,7 +50,7 @@ export async function statusAfter(page, kinds, contains = '', timeout = 60_000) 
 }
 
 /** A full-page screenshot `name`.png in `dir`, its path recorded in `results`. */
-export async function shot(page, dir, results, name) {
+async function shot(page, dir, results, name) {
   const path = join(dir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   results[`screenshot.${name}`] = path;
@@ -70,7 +71,7 @@ export async function dropPaths(page, selector, paths) {
 }
 
 /** Writes `results` (and the step timings as ms.STEP) as key=value lines, newlines escaped. */
-export function writeResults(path, results, timings) {
+function writeResults(path, results, timings) {
   for (const [k, v] of Object.entries(timings)) results[`ms.${k}`] = String(v);
   writeFileSync(
     path,
