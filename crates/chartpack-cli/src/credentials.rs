@@ -713,12 +713,19 @@ erase) if [ -f "$dir/$key" ]; then rm "$dir/$key"; else echo "credentials not fo
 esac
 "#;
 
+    /// Installs a helper script. The executable is written by a `cp` child, never through a file
+    /// descriptor of this process: a test on another thread that forks to run its own helper
+    /// would inherit such a descriptor until its exec, and running this helper meanwhile fails
+    /// with ETXTBSY ("Text file busy"), which made CI flaky.
     #[cfg(unix)]
     fn install_helper(bin: &Path, name: &str, script: &str) {
         use std::os::unix::fs::PermissionsExt;
         fs::create_dir_all(bin).unwrap();
         let path = bin.join(format!("docker-credential-{name}"));
-        fs::write(&path, script).unwrap();
+        let staging = bin.join(format!("{name}.script"));
+        fs::write(&staging, script).unwrap();
+        let copied = std::process::Command::new("cp").arg(&staging).arg(&path).status().unwrap();
+        assert!(copied.success(), "cp {} {}", staging.display(), path.display());
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
     }
 
